@@ -3,6 +3,7 @@ package io.ret.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,6 @@ import java.util.logging.Logger;
 
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.ret.api.v1.AdminServiceGrpc;
-import io.ret.api.v1.AuthServiceGrpc;
 import io.ret.api.v1.ComparisonServiceGrpc;
 import io.ret.api.v1.ConversionServiceGrpc;
 import io.ret.api.v1.JobServiceGrpc;
@@ -31,7 +30,9 @@ import io.ret.server.platform.observe.HealthMonitor;
 import io.ret.server.platform.observe.ObserveServer;
 import io.ret.server.platform.observe.ServerMetrics;
 import io.ret.server.platform.redis.RateLimiter;
-import io.ret.server.platform.security.Authenticator;
+import io.ret.server.admin.AccountAdministration;
+import io.ret.server.admin.AdminGrpcService;
+import io.ret.server.auth.AuthModule;
 
 /**
  * The composition root: engines, platform, features, gRPC and observe
@@ -46,10 +47,12 @@ public final class RetServer implements AutoCloseable {
     private final GrpcServer grpc;
     private final ObserveServer observe;
     private final int observePort;
+    private final List<AutoCloseable> closeables;
     private volatile boolean closed;
 
     private RetServer(Engines engines, Platform platform, HealthMonitor healthMonitor, GrpcServer grpc,
-                      ObserveServer observe, int observePort) {
+                      ObserveServer observe, int observePort, List<AutoCloseable> closeables) {
+        this.closeables = closeables;
         this.engines = engines;
         this.platform = platform;
         this.healthMonitor = healthMonitor;
@@ -70,26 +73,30 @@ public final class RetServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create runtime directory " + config.runtimeDir(), e);
         }
         Engines engines = Engines.open(config);
+        List<AutoCloseable> closeables = new ArrayList<>();
         try {
             engines.db().migrate(Duration.ofSeconds(60));
             ServerMetrics metrics = new ServerMetrics();
             Platform platform = new Platform(config, engines.db(), engines.redis(), new AuditLog(engines.db()),
                     new OpsLog(engines.db()), new ErrorLog(engines.db()), metrics, new ShutdownSignal());
 
+            AuthModule auth = new AuthModule(platform, Clock.systemUTC());
+            closeables.add(auth);
+            var administration = new AccountAdministration(auth.accounts(), auth.sessions(), auth.apiKeys(),
+                    auth.requests(), auth.credentials(), auth.cache(), platform.audit(), auth.settings(), Clock.systemUTC());
             List<BindableService> services = new ArrayList<>(List.of(
-                    new AuthServiceGrpc.AuthServiceImplBase() { },
-                    new AdminServiceGrpc.AdminServiceImplBase() { },
+                    auth.grpcService(),
+                    new AdminGrpcService(administration, platform.audit(), platform.ops(), platform.errors()),
                     new SessionServiceGrpc.SessionServiceImplBase() { },
                     new ConversionServiceGrpc.ConversionServiceImplBase() { },
                     new ComparisonServiceGrpc.ComparisonServiceImplBase() { },
                     new RagServiceGrpc.RagServiceImplBase() { },
                     new JobServiceGrpc.JobServiceImplBase() { }));
             services.addAll(extraServices);
-            Authenticator authenticator = Authenticator.NONE;
-            Map<String, Supplier<String>> documents = Map.of();
+            Map<String, Supplier<String>> documents = Map.of("/.well-known/jwks.json", auth::jwksJson);
 
             HealthStatusManager health = new HealthStatusManager();
-            GrpcServer grpc = new GrpcServer(config, services, health, authenticator,
+            GrpcServer grpc = new GrpcServer(config, services, health, auth.authenticator(),
                     new RateLimiter(engines.redis()), platform.audit(), platform.errors(), metrics, platform.shutdown());
             HealthMonitor monitor = new HealthMonitor(List.of(
                     new HealthMonitor.Dependency("database", engines.db()::isReachable),
@@ -101,8 +108,9 @@ public final class RetServer implements AutoCloseable {
             grpc.start();
             platform.ops().record("platform", "startup", OpsLog.Severity.INFO, "RET started: gRPC port " + grpc.port()
                     + ", observe port " + observePort + ", runtime " + config.runtimeDir());
-            return new RetServer(engines, platform, monitor, grpc, observe, observePort);
+            return new RetServer(engines, platform, monitor, grpc, observe, observePort, closeables);
         } catch (RuntimeException e) {
+            closeAll(closeables);
             engines.close();
             throw e;
         }
@@ -138,6 +146,17 @@ public final class RetServer implements AutoCloseable {
         healthMonitor.close();
         platform.ops().record("platform", "shutdown", OpsLog.Severity.INFO, "RET stopped");
         observe.close();
+        closeAll(closeables);
         engines.close();
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources.reversed()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warning("cannot close " + resource.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
     }
 }
