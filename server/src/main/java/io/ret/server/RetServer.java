@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -62,11 +63,11 @@ public final class RetServer implements AutoCloseable {
     }
 
     public static RetServer start(RetConfig config) {
-        return start(config, List.of());
+        return start(config, platform -> List.of());
     }
 
     /** @param extraServices registered beside RET's own (tests use this for probe services) */
-    public static RetServer start(RetConfig config, List<BindableService> extraServices) {
+    public static RetServer start(RetConfig config, Function<Platform, List<BindableService>> extraServices) {
         try {
             Files.createDirectories(config.runtimeDir());
         } catch (IOException e) {
@@ -92,7 +93,7 @@ public final class RetServer implements AutoCloseable {
                     new ComparisonServiceGrpc.ComparisonServiceImplBase() { },
                     new RagServiceGrpc.RagServiceImplBase() { },
                     new JobServiceGrpc.JobServiceImplBase() { }));
-            services.addAll(extraServices);
+            services.addAll(extraServices.apply(platform));
             Map<String, Supplier<String>> documents = Map.of("/.well-known/jwks.json", auth::jwksJson);
 
             HealthStatusManager health = new HealthStatusManager();
