@@ -75,6 +75,8 @@ public final class TestServer implements AutoCloseable {
             settings.put("ret.observe.host", "127.0.0.1");
             settings.put("ret.observe.port", "0");
             settings.put("ret.ratelimit.calls", "1000000");
+            settings.put("ret.ratelimit.methods.0.method", "ret.v1.AuthService/Login");
+            settings.put("ret.ratelimit.methods.0.calls", "1000000");
             settings.put("ret.health.interval", "PT0.2S");
             settings.put("ret.bootstrap.admin.username", ADMIN_USERNAME);
             settings.put("ret.bootstrap.admin.password", ADMIN_PASSWORD);
