@@ -312,7 +312,7 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     }
 
     private static PasswordResetRequest resetRequest(AccountRequestStore.ResetRequest r) {
-        return PasswordResetRequest.newBuilder()
+        PasswordResetRequest.Builder out = PasswordResetRequest.newBuilder()
                 .setId(r.id())
                 .setUserId(r.userId())
                 .setUsername(r.username())
@@ -320,23 +320,23 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
                 .setStatus(AccountProtos.status(r.status()))
                 .setDecidedBy(Protos.nullToEmpty(r.decidedBy()))
                 .setDecisionNote(Protos.nullToEmpty(r.decisionNote()))
-                .setCreateTime(Protos.timestamp(r.createdAt()))
-                .setDecideTime(Protos.timestamp(r.decidedAt()))
-                .setTokenExpireTime(Protos.timestamp(r.tokenExpiresAt()))
-                .build();
+                .setCreateTime(Protos.timestamp(r.createdAt()));
+        Protos.setIfPresent(r.decidedAt(), out::setDecideTime);
+        Protos.setIfPresent(r.tokenExpiresAt(), out::setTokenExpireTime);
+        return out.build();
     }
 
     private static ApiKey apiKey(ApiKeyStore.ApiKey k) {
-        return ApiKey.newBuilder()
+        ApiKey.Builder out = ApiKey.newBuilder()
                 .setId(k.id())
                 .setPrefix(k.prefix())
                 .setServiceAccountId(k.serviceAccountId())
                 .setDescription(k.description())
                 .setCreateTime(Protos.timestamp(k.createdAt()))
-                .setExpireTime(Protos.timestamp(k.expiresAt()))
-                .setLastUsedTime(Protos.timestamp(k.lastUsedAt()))
-                .setRevokeTime(Protos.timestamp(k.revokedAt()))
-                .setCreatedBy(Protos.nullToEmpty(k.createdBy()))
-                .build();
+                .setCreatedBy(Protos.nullToEmpty(k.createdBy()));
+        Protos.setIfPresent(k.expiresAt(), out::setExpireTime);
+        Protos.setIfPresent(k.lastUsedAt(), out::setLastUsedTime);
+        Protos.setIfPresent(k.revokedAt(), out::setRevokeTime);
+        return out.build();
     }
 }

@@ -25,8 +25,8 @@ public final class AccountProtos {
                 .setActive(a.active())
                 .setLocked(a.locked())
                 .setLimits(limits(a.limits()))
-                .setCreateTime(Protos.timestamp(a.createdAt()))
-                .setLastLoginTime(Protos.timestamp(a.lastLoginAt()));
+                .setCreateTime(Protos.timestamp(a.createdAt()));
+        Protos.setIfPresent(a.lastLoginAt(), user::setLastLoginTime);
         if (a.lockedUntil() != null && a.lockedUntil().isAfter(Instant.now())) {
             user.setLockedUntil(Protos.timestamp(a.lockedUntil()));
         }
@@ -67,7 +67,7 @@ public final class AccountProtos {
     }
 
     public static LimitRequest limitRequest(AccountRequestStore.LimitRequest r) {
-        return LimitRequest.newBuilder()
+        LimitRequest.Builder out = LimitRequest.newBuilder()
                 .setId(r.id())
                 .setUserId(r.userId())
                 .setUsername(r.username())
@@ -76,8 +76,8 @@ public final class AccountProtos {
                 .setStatus(status(r.status()))
                 .setDecidedBy(Protos.nullToEmpty(r.decidedBy()))
                 .setDecisionNote(Protos.nullToEmpty(r.decisionNote()))
-                .setCreateTime(Protos.timestamp(r.createdAt()))
-                .setDecideTime(Protos.timestamp(r.decidedAt()))
-                .build();
+                .setCreateTime(Protos.timestamp(r.createdAt()));
+        Protos.setIfPresent(r.decidedAt(), out::setDecideTime);
+        return out.build();
     }
 }

@@ -17,6 +17,13 @@ public final class Protos {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
+    /** Calls {@code setter} only for a non-null instant, so an absent time stays absent on the wire. */
+    public static void setIfPresent(Instant instant, java.util.function.Consumer<Timestamp> setter) {
+        if (instant != null) {
+            setter.accept(timestamp(instant));
+        }
+    }
+
     /** An unset timestamp maps to null. */
     public static Instant instant(Timestamp timestamp) {
         if (timestamp == null || (timestamp.getSeconds() == 0 && timestamp.getNanos() == 0)) {
