@@ -45,6 +45,12 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Kind.INVALID_ARGUMENT, "INVALID_ARGUMENT", message, violations, null, Map.of());
     }
 
+    /** Invalid input with a more specific stable reason than INVALID_ARGUMENT (e.g. ARCHIVE_ZIP_SLIP). */
+    public static ApiException invalid(String reason, String field, String description) {
+        return new ApiException(Kind.INVALID_ARGUMENT, reason, field + ": " + description,
+                List.of(new Violation(field, description)), null, Map.of());
+    }
+
     public static ApiException notFound(String what, String id) {
         return new ApiException(Kind.NOT_FOUND, what.toUpperCase(java.util.Locale.ROOT).replace(' ', '_') + "_NOT_FOUND",
                 what + " '" + id + "' not found", List.of(), null, Map.of());

@@ -1,0 +1,130 @@
+package io.ret.server.conversion;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.ret.api.v1.JobResult;
+import io.ret.server.job.JobCancelledException;
+import io.ret.server.job.JobContext;
+import io.ret.server.job.JobHandler;
+import io.ret.server.job.JobRecord;
+import io.ret.server.job.JobType;
+import io.ret.server.platform.error.ApiException;
+import io.ret.server.session.OutputRecord;
+import io.ret.server.session.SessionRecord;
+import io.ret.server.session.SessionStorage;
+import io.ret.server.session.SessionStore;
+import io.ret.server.session.archive.ArchiveRejectedException;
+
+/**
+ * Runs a conversion job: converts the session's archive into a staging
+ * directory, then publishes it (rename, then one transaction for the output
+ * rows), so a failed or cancelled run leaves the previous outputs, or none,
+ * and nothing half-written.
+ */
+public final class ConversionJobHandler implements JobHandler {
+    private final SessionStore sessions;
+    private final SessionStorage storage;
+    private final io.ret.server.session.archive.ArchiveLimits limits;
+    private final Clock clock;
+
+    public ConversionJobHandler(SessionStore sessions, SessionStorage storage,
+                                io.ret.server.session.archive.ArchiveLimits limits, Clock clock) {
+        this.sessions = sessions;
+        this.storage = storage;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    @Override
+    public JobType type() {
+        return JobType.CONVERSION;
+    }
+
+    @Override
+    public Outcome run(JobRecord job, JobContext context) throws Exception {
+        SessionRecord session = sessions.get(job.subjectId())
+                .orElseThrow(() -> ApiException.failedPrecondition("SESSION_GONE", "the session was deleted"));
+        ConversionOptions options = ConversionRequests.options(io.ret.api.v1.ConversionOptions.parseFrom(job.params()));
+        Path staging = storage.staging(session.id(), job.id());
+        SessionStorage.deleteTree(staging); // a previous attempt's leftovers
+        sessions.setState(session.id(), SessionRecord.State.CONVERTING, clock.instant());
+        ConversionSummary summary;
+        try {
+            summary = new ArchiveConverter(options, limits).convert(storage.archive(session.id()), staging,
+                    progress(context));
+        } catch (ConversionCancelledException e) {
+            restoreState(session, false);
+            throw new JobCancelledException();
+        } catch (ArchiveRejectedException e) {
+            restoreState(session, true);
+            throw ApiException.failedPrecondition("ARCHIVE_" + e.reason().name(), e.getMessage());
+        } catch (Exception | Error e) {
+            SessionStorage.deleteTree(staging);
+            restoreState(session, true);
+            throw e;
+        }
+        if (summary.filesSucceeded() == 0) {
+            SessionStorage.deleteTree(staging);
+            restoreState(session, true);
+            FileFailure first = summary.failures().isEmpty() ? null : summary.failures().getFirst();
+            throw ApiException.failedPrecondition("NO_FILE_CONVERTED", "none of the " + summary.filesTotal()
+                    + " XML file(s) converted" + (first == null ? "" : "; first failure: " + first.path() + ": "
+                    + first.reason() + (first.line() > 0 ? " (line " + first.line() + ", column " + first.column() + ")" : "")));
+        }
+        if (context.cancelled()) {
+            SessionStorage.deleteTree(staging);
+            restoreState(session, false);
+            throw new JobCancelledException();
+        }
+        publish(session, job, staging, summary);
+        return new Outcome(JobResult.newBuilder().setConversion(ConversionRequests.summary(summary)).build().toByteArray(),
+                null);
+    }
+
+    private void publish(SessionRecord session, JobRecord job, Path staging, ConversionSummary summary) throws Exception {
+        String dirName = SessionStorage.outputsDirName(job.id());
+        storage.publish(staging, session.id(), dirName);
+        List<OutputRecord> outputs = new ArrayList<>();
+        for (TableOutput t : summary.outputs()) {
+            outputs.add(new OutputRecord(session.id(), outputs.size(), t.path(), t.sourcePath(), t.table(), t.bytes(),
+                    t.rows(), t.columns(), null));
+        }
+        sessions.publishOutputs(session.id(), dirName, job.id(), outputs, clock.instant());
+        if (session.outputsDir() != null && !session.outputsDir().equals(dirName)) {
+            storage.deleteChild(session.id(), session.outputsDir());
+        }
+    }
+
+    /** Converted if the session kept earlier outputs; else failed, or back to uploaded after a cancel. */
+    private void restoreState(SessionRecord before, boolean failed) {
+        SessionRecord.State state = before.hasOutputs() ? SessionRecord.State.CONVERTED
+                : failed ? SessionRecord.State.FAILED : SessionRecord.State.UPLOADED;
+        sessions.setState(before.id(), state, clock.instant());
+    }
+
+    private static ConversionProgress progress(JobContext context) {
+        AtomicLong total = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        return new ConversionProgress() {
+            @Override
+            public void start(long totalBytes) {
+                total.set(totalBytes);
+                context.progress(0, totalBytes, "converting");
+            }
+
+            @Override
+            public void bytesRead(long delta) {
+                context.progress(done.addAndGet(delta), total.get(), "converting");
+            }
+
+            @Override
+            public boolean cancelled() {
+                return context.cancelled();
+            }
+        };
+    }
+}

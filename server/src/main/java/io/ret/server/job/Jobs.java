@@ -1,0 +1,102 @@
+package io.ret.server.job;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import io.ret.server.platform.Ids;
+import io.ret.server.platform.api.Validate;
+import io.ret.server.platform.error.ApiException;
+import io.ret.server.platform.grpc.RequestContext;
+import io.ret.server.platform.security.Principal;
+
+/**
+ * Submitting, reading and cancelling jobs, with ownership: users see their
+ * own jobs, admins all; another user's job is "not found". Where a job runs is
+ * the dispatcher's business.
+ */
+public final class Jobs {
+    /** Hands a new job to whoever runs jobs: the local runner, or Kubernetes. */
+    public interface Dispatcher {
+        void submitted(JobRecord job);
+
+        void cancelRequested(JobRecord job);
+    }
+
+    private final JobStore store;
+    private final JobEvents events;
+    private final Dispatcher dispatcher;
+    private final JobSettings settings;
+    private final Clock clock;
+
+    public Jobs(JobStore store, JobEvents events, Dispatcher dispatcher, JobSettings settings, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.dispatcher = dispatcher;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public JobRecord submit(Principal owner, JobType type, String subjectId, byte[] params, int priority) {
+        if (priority < -10 || priority > 10) {
+            throw ApiException.invalid("priority", "must be between -10 and 10");
+        }
+        Instant now = clock.instant();
+        String correlationId = RequestContext.correlationId();
+        JobRecord job = new JobRecord(Ids.newId(), type, owner.userId(), JobState.PENDING, priority, 0, "queued", 0, 0,
+                subjectId, null, params, null, null, null, 0, settings.maxAttempts(), false, null, null, 0,
+                correlationId == null ? Ids.newId() : correlationId, now, null, now, null);
+        store.insert(job);
+        JobRecord stored = store.get(job.id()).orElseThrow();
+        events.publish(stored);
+        dispatcher.submitted(stored);
+        return stored;
+    }
+
+    public JobRecord get(Principal principal, String id) {
+        Validate.id("job_id", id);
+        return store.get(id).filter(j -> principal.mayAccess(j.ownerId()))
+                .orElseThrow(() -> ApiException.notFound("job", id));
+    }
+
+    /** @param ownerId null: the caller's own jobs (users) or everyone's (admins) */
+    public List<JobRecord> list(Principal principal, String ownerId, JobType type, JobState state, String beforeId, int limit) {
+        String owner;
+        if (principal.isAdmin()) {
+            owner = ownerId == null || ownerId.isEmpty() ? null : Validate.id("owner_id", ownerId);
+        } else {
+            if (ownerId != null && !ownerId.isEmpty() && !ownerId.equals(principal.userId())) {
+                throw ApiException.permissionDenied("NOT_YOUR_JOBS", "only admins list other users' jobs");
+            }
+            owner = principal.userId();
+        }
+        return store.list(new JobStore.Filter(owner, type, state), beforeId, limit);
+    }
+
+    public JobRecord cancel(Principal principal, String id) {
+        JobRecord job = get(principal, id);
+        if (job.state().terminal()) {
+            return job;
+        }
+        store.requestCancel(job.id(), clock.instant());
+        JobRecord now = store.get(job.id()).orElseThrow();
+        events.publish(now);
+        dispatcher.cancelRequested(now);
+        return now;
+    }
+
+    /** Refuses work on an object a job is still busy with (deleting a session being converted, say). */
+    public void requireIdle(String subjectId, String what) {
+        if (!store.activeOn(subjectId).isEmpty()) {
+            throw ApiException.failedPrecondition("BUSY", what + " has a job pending or running; cancel it or wait");
+        }
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    public JobEvents events() {
+        return events;
+    }
+}
