@@ -68,7 +68,9 @@ final class FileConverter {
             return schema;
         } catch (XMLStreamException e) {
             throwIfArchiveLevel(e);
-            Location at = e.getLocation() != null ? e.getLocation() : reader != null ? reader.getLocation() : null;
+            // no location on a decoding error: Woodstox decodes ahead of the parser, so the reader's
+            // position would mislead; its message gives the character offset instead
+            Location at = e.getLocation();
             throw new FileConversionException(message(e), at == null ? 0 : Math.max(0, at.getLineNumber()),
                     at == null ? 0 : Math.max(0, at.getColumnNumber()));
         } finally {

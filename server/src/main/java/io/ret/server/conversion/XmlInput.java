@@ -13,9 +13,14 @@ import com.ctc.wstx.stax.WstxInputFactory;
 
 /**
  * The one place XML readers are made. DTDs are never loaded and entities never
- * expanded: a DOCTYPE is skipped, and any reference to a declared or external entity
- * fails the file (the scanner refuses ENTITY_REFERENCE events). The five predefined
- * entities and character references are ordinary content.
+ * expanded: with DTD support off Woodstox skips the DOCTYPE's internal subset, so no
+ * entity is ever declared, and any reference other than the five predefined entities
+ * and character references fails the file ("Undeclared general entity").
+ *
+ * <p>Entity replacement is deliberately left on: with it off, Woodstox silently drops
+ * an undeclared reference inside an attribute value (the value converts with a piece
+ * missing) instead of failing. There is nothing declared it could replace. The scanner
+ * also refuses ENTITY_REFERENCE events, should a configuration ever produce one.
  */
 final class XmlInput {
 
@@ -31,7 +36,7 @@ final class XmlInput {
         WstxInputFactory factory = new WstxInputFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, true);
         factory.setProperty(XMLInputFactory.IS_VALIDATING, false);
         factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
