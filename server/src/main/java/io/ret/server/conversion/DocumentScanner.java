@@ -29,6 +29,7 @@ final class DocumentScanner {
         PathNode node;
         long instance;
         boolean hasChildren;
+        boolean hasAttributes;
         boolean hasText;
         long textChars;
     }
@@ -100,6 +101,7 @@ final class DocumentScanner {
         frame.instance = ++instances;
         spill.start(node.id);
         int attributes = reader.getAttributeCount();
+        frame.hasAttributes = attributes > 0;
         if (attributes > 0) {
             node.hasAttributes = true;
             for (int i = 0; i < attributes; i++) {
@@ -139,8 +141,8 @@ final class DocumentScanner {
         }
         pendingWhitespace.setLength(0);
         runHasContent = false;
-        if (!frame.hasChildren && !frame.hasText) {
-            schema.value(frame.node); // an empty element still has its (empty) cell
+        if (!frame.hasChildren && !frame.hasText && !frame.hasAttributes) {
+            schema.value(frame.node); // a bare empty element still shows, as an empty cell
         }
         spill.end();
     }

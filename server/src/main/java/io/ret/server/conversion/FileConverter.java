@@ -71,8 +71,9 @@ final class FileConverter {
             // no location on a decoding error: Woodstox decodes ahead of the parser, so the reader's
             // position would mislead; its message gives the character offset instead
             Location at = e.getLocation();
-            throw new FileConversionException(message(e), at == null ? 0 : Math.max(0, at.getLineNumber()),
-                    at == null ? 0 : Math.max(0, at.getColumnNumber()));
+            int line = at == null ? 0 : Math.max(0, at.getLineNumber());
+            int column = line == 0 ? 0 : Math.max(1, at.getColumnNumber()); // an empty file fails "at 1:0"
+            throw new FileConversionException(message(e), line, column);
         } finally {
             if (reader != null) {
                 try {
