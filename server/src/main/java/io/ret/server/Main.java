@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import io.ret.server.conversion.ConvertCommand;
 import io.ret.server.platform.config.ConfigException;
 import io.ret.server.platform.config.ConfigLoader;
 import io.ret.server.platform.config.RetConfig;
@@ -21,6 +22,8 @@ public final class Main {
             commands:
               serve     run the gRPC server (default). With no configuration it starts an
                         embedded MariaDB and redis-server under ./runtime.
+              convert   convert a ZIP archive or directory of XML files into CSV files,
+                        locally (no server, no database): ret convert --help
               help      show this text
 
             options:
@@ -43,10 +46,15 @@ public final class Main {
         String command = rest.isEmpty() || rest.getFirst().startsWith("-") ? "serve" : rest.getFirst();
         List<String> options = rest.isEmpty() || rest.getFirst().startsWith("-") ? rest : rest.subList(1, rest.size());
         if (options.contains("--help") || options.contains("-h")) {
+            if (command.equals("convert")) {
+                out.print(ConvertCommand.USAGE);
+                return 0;
+            }
             command = "help";
         }
         return switch (command) {
             case "serve" -> serve(options, err);
+            case "convert" -> ConvertCommand.run(options, out, err);
             case "help" -> {
                 out.print(USAGE);
                 yield 0;

@@ -1,0 +1,25 @@
+package io.ret.server.conversion;
+
+/**
+ * Receives progress from a conversion and may cancel it. Called on the converting
+ * thread, often (about every 64 KiB of XML): keep both methods cheap.
+ */
+public interface ConversionProgress {
+
+    /** Nothing reported, never cancelled. */
+    ConversionProgress NONE = new ConversionProgress() {
+    };
+
+    /** Once, before any file: the uncompressed XML bytes to be read (as the archive declares them). */
+    default void start(long totalBytes) {
+    }
+
+    /** More uncompressed XML bytes have been read. */
+    default void bytesRead(long delta) {
+    }
+
+    /** True to stop: the conversion then throws {@link ConversionCancelledException}. */
+    default boolean cancelled() {
+        return false;
+    }
+}

@@ -1,0 +1,141 @@
+package io.ret.server.conversion;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.ret.server.session.archive.ArchiveLimits;
+import io.ret.server.session.archive.ArchiveRejectedException;
+
+/**
+ * {@code ret convert ARCHIVE-OR-DIR OUT-DIR [options]}: converts locally, with no server
+ * or database, and prints the summary. Exit code 0 when every file converted, 1 when a
+ * file failed or the archive was refused, 2 for a usage error.
+ */
+public final class ConvertCommand {
+
+    public static final String USAGE = """
+            usage: ret convert ARCHIVE-OR-DIR OUT-DIR [options]
+
+            Converts every XML file of a ZIP archive or a directory into CSV files in OUT-DIR
+            (created if missing; it must be empty).
+
+            options:
+              --record NAME         the element that makes one row (a name or a path such as
+                                    orders/order); detected per file when not given
+              --mode child-tables   repeated elements become child tables (default)
+              --mode join           repeated text-only elements are joined into one cell
+              --separator S         separator of joined values (default |)
+              --namespace-uri       name elements {uri}local instead of prefix:local
+            """;
+
+    private ConvertCommand() {
+    }
+
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        String record = null;
+        FlattenMode mode = FlattenMode.CHILD_TABLES;
+        String separator = "|";
+        boolean namespaceUri = false;
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            boolean hasValue = i + 1 < args.size();
+            switch (arg) {
+                case "--record" -> {
+                    if (!hasValue) {
+                        return usage(err, "--record needs a name");
+                    }
+                    record = args.get(++i);
+                }
+                case "--mode" -> {
+                    String value = hasValue ? args.get(++i) : "";
+                    switch (value) {
+                        case "child-tables" -> mode = FlattenMode.CHILD_TABLES;
+                        case "join" -> mode = FlattenMode.JOIN_REPEATED;
+                        default -> {
+                            return usage(err, "--mode is child-tables or join");
+                        }
+                    }
+                }
+                case "--separator" -> {
+                    if (!hasValue) {
+                        return usage(err, "--separator needs a value");
+                    }
+                    separator = args.get(++i);
+                }
+                case "--namespace-uri" -> namespaceUri = true;
+                default -> {
+                    if (arg.startsWith("--")) {
+                        return usage(err, "unknown option '" + arg + "'");
+                    }
+                    positional.add(arg);
+                }
+            }
+        }
+        if (positional.size() != 2) {
+            return usage(err, "expected ARCHIVE-OR-DIR and OUT-DIR");
+        }
+        ConversionOptions options;
+        try {
+            options = new ConversionOptions(record, mode, separator, namespaceUri);
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
+        }
+        Path archive = Path.of(positional.get(0));
+        Path outDir = Path.of(positional.get(1));
+        try {
+            if (!Files.exists(archive)) {
+                err.println("ret convert: no such file or directory: " + archive);
+                return 1;
+            }
+            if (Files.isDirectory(outDir)) {
+                try (Stream<Path> existing = Files.list(outDir)) {
+                    if (existing.findAny().isPresent()) {
+                        err.println("ret convert: " + outDir + " is not empty");
+                        return 1;
+                    }
+                }
+            }
+            ConversionSummary summary = new ArchiveConverter(options, ArchiveLimits.defaults())
+                    .convert(archive, outDir, ConversionProgress.NONE);
+            print(summary, out);
+            return summary.filesFailed() == 0 ? 0 : 1;
+        } catch (ArchiveRejectedException e) {
+            err.println("ret convert: archive refused (" + e.reason() + "): " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("ret convert: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The summary as people read it. */
+    static void print(ConversionSummary summary, PrintStream out) {
+        out.printf("files: %d total, %d succeeded, %d failed%n", summary.filesTotal(), summary.filesSucceeded(),
+                summary.filesFailed());
+        out.printf("written: %d rows, %d bytes in %d CSV files%n", summary.rowsWritten(), summary.bytesWritten(),
+                summary.outputs().size());
+        for (TableOutput output : summary.outputs()) {
+            out.printf("  %s  %d rows, %d bytes, %d columns  (from %s)%n", output.path(), output.rows(),
+                    output.bytes(), output.columns().size(), output.sourcePath());
+        }
+        if (!summary.failures().isEmpty()) {
+            out.println("failures:");
+            for (FileFailure failure : summary.failures()) {
+                String at = failure.line() > 0 ? ":" + failure.line() + ":" + failure.column() : "";
+                out.printf("  %s%s  %s%n", failure.path(), at, failure.reason());
+            }
+        }
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("ret convert: " + problem);
+        err.print(USAGE);
+        return 2;
+    }
+}

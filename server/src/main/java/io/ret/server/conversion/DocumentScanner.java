@@ -1,0 +1,192 @@
+package io.ret.server.conversion;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import javax.xml.stream.Location;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+
+import org.codehaus.stax2.XMLStreamReader2;
+
+/**
+ * First pass over one document: streams its StAX events into a {@link SpillWriter} and
+ * learns its {@link Schema} (paths, which repeat, which carry text, column order).
+ * Holds one frame per open element and the pending whitespace of the current text run;
+ * nothing grows with the document's length.
+ *
+ * <p>Text rules: an element's own text is its text and CDATA pieces in order (comments
+ * and processing instructions are skipped, not separators). A run of text between two
+ * tags that is only whitespace is dropped when the element has child elements (it is
+ * indentation) and kept verbatim when it does not; any other run is kept verbatim.
+ */
+final class DocumentScanner {
+
+    /** Longest value of one cell, in chars: a bounded structure of the second pass. */
+    static final int MAX_VALUE_CHARS = 32 * 1024 * 1024;
+
+    private static final class Frame {
+        PathNode node;
+        long instance;
+        boolean hasChildren;
+        boolean hasAttributes;
+        boolean hasText;
+        long textChars;
+    }
+
+    private final boolean namespaceUris;
+    private final Schema schema;
+    private Frame[] stack = new Frame[64];
+    private int depth;
+    private long instances;
+    private final StringBuilder pendingWhitespace = new StringBuilder();
+    private boolean runHasContent;
+
+    DocumentScanner(ConversionOptions options) {
+        this.namespaceUris = options.qualifyWithNamespaceUri();
+        this.schema = new Schema(namespaceUris);
+    }
+
+    /** Reads the document to its end. */
+    Schema scan(XMLStreamReader2 reader, SpillWriter spill) throws XMLStreamException, IOException, FileConversionException {
+        try {
+            while (reader.hasNext()) {
+                switch (reader.next()) {
+                    case XMLStreamConstants.START_ELEMENT -> startElement(reader, spill);
+                    case XMLStreamConstants.END_ELEMENT -> endElement(spill);
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE -> text(reader, spill, false);
+                    case XMLStreamConstants.CDATA -> text(reader, spill, true);
+                    case XMLStreamConstants.ENTITY_REFERENCE -> throw new FileConversionException("the entity '&"
+                            + reader.getLocalName() + ";' is not expanded: entities declared in a DTD are never used");
+                    default -> {
+                        // comments, processing instructions, the DOCTYPE, document start and end: not data
+                    }
+                }
+            }
+        } catch (FileConversionException e) {
+            if (e.line() != 0) {
+                throw e;
+            }
+            Location at = reader.getLocation();
+            throw new FileConversionException(e.getMessage(), at.getLineNumber(), at.getColumnNumber());
+        }
+        if (schema.nodes().isEmpty()) {
+            throw new FileConversionException("the document has no element");
+        }
+        return schema;
+    }
+
+    private void startElement(XMLStreamReader2 reader, SpillWriter spill) throws IOException, FileConversionException {
+        Frame parent = depth == 0 ? null : stack[depth - 1];
+        long parentInstance = 0;
+        if (parent != null) {
+            parent.hasChildren = true;
+            parent.node.hasChildElements = true;
+            parentInstance = parent.instance;
+            pendingWhitespace.setLength(0); // whitespace between elements is layout, not data
+        }
+        runHasContent = false;
+        PathNode node = schema.element(parent == null ? null : parent.node, elementNamespace(reader), reader.getLocalName());
+        node.occurrences++;
+        if (node.lastParentInstance == parentInstance) {
+            if (++node.countInParent == 2) {
+                node.repeated = true;
+            }
+        } else {
+            node.lastParentInstance = parentInstance;
+            node.countInParent = 1;
+        }
+        Frame frame = push();
+        frame.node = node;
+        frame.instance = ++instances;
+        spill.start(node.id);
+        int attributes = reader.getAttributeCount();
+        frame.hasAttributes = attributes > 0;
+        if (attributes > 0) {
+            node.hasAttributes = true;
+            for (int i = 0; i < attributes; i++) {
+                String namespace = namespaceUris ? reader.getAttributeNamespace(i) : reader.getAttributePrefix(i);
+                Schema.Column column = schema.attribute(node, namespace == null ? "" : namespace, reader.getAttributeLocalName(i));
+                spill.attribute(column.id(), reader.getAttributeValue(i));
+            }
+        }
+    }
+
+    private String elementNamespace(XMLStreamReader2 reader) {
+        String namespace = namespaceUris ? reader.getNamespaceURI() : reader.getPrefix();
+        return namespace == null ? "" : namespace;
+    }
+
+    private void text(XMLStreamReader2 reader, SpillWriter spill, boolean cdata) throws IOException, FileConversionException {
+        Frame frame = stack[depth - 1];
+        char[] chars = reader.getTextCharacters();
+        int start = reader.getTextStart();
+        int length = reader.getTextLength();
+        if (!runHasContent && !cdata && isWhitespace(chars, start, length)) {
+            pendingWhitespace.append(chars, start, length);
+            return;
+        }
+        runHasContent = true;
+        if (!pendingWhitespace.isEmpty()) {
+            emitPending(frame, spill);
+        }
+        countText(frame, length);
+        spill.text(chars, start, length);
+    }
+
+    private void endElement(SpillWriter spill) throws IOException, FileConversionException {
+        Frame frame = stack[--depth];
+        if (!frame.hasChildren && !pendingWhitespace.isEmpty()) {
+            emitPending(frame, spill);
+        }
+        pendingWhitespace.setLength(0);
+        runHasContent = false;
+        if (!frame.hasChildren && !frame.hasText && !frame.hasAttributes) {
+            schema.value(frame.node); // a bare empty element still shows, as an empty cell
+        }
+        spill.end();
+    }
+
+    private void emitPending(Frame frame, SpillWriter spill) throws IOException, FileConversionException {
+        countText(frame, pendingWhitespace.length());
+        spill.text(pendingWhitespace.toString());
+        pendingWhitespace.setLength(0);
+    }
+
+    private void countText(Frame frame, int length) throws FileConversionException {
+        frame.textChars += length;
+        if (frame.textChars > MAX_VALUE_CHARS) {
+            throw new FileConversionException("the text of element '" + frame.node + "' is longer than "
+                    + MAX_VALUE_CHARS + " characters");
+        }
+        if (!frame.hasText) {
+            frame.hasText = true;
+            schema.value(frame.node);
+        }
+    }
+
+    private static boolean isWhitespace(char[] chars, int start, int length) {
+        for (int i = start, end = start + length; i < end; i++) {
+            char c = chars[i];
+            if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Frame push() {
+        if (depth == stack.length) {
+            stack = Arrays.copyOf(stack, depth * 2);
+        }
+        Frame frame = stack[depth];
+        if (frame == null) {
+            frame = stack[depth] = new Frame();
+        }
+        frame.hasChildren = false;
+        frame.hasText = false;
+        frame.textChars = 0;
+        depth++;
+        return frame;
+    }
+}

@@ -1,0 +1,124 @@
+package io.ret.server.conversion;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.xml.stream.Location;
+import javax.xml.stream.XMLStreamException;
+
+import org.codehaus.stax2.XMLStreamReader2;
+
+import io.ret.server.session.archive.ArchiveRejectedException;
+
+/**
+ * Converts one XML document: scan to a spill file, plan the tables, write them. A
+ * problem of the document itself (not well-formed, bad encoding, an entity, too wide,
+ * a corrupt entry) is a {@link FileConversionException}, and nothing of the file is
+ * left; a limit of the archive, a cancellation or a failure to write the output ends
+ * the whole conversion instead.
+ */
+final class FileConverter {
+
+    private final ConversionOptions options;
+    private final ConversionProgress progress;
+    private final OutputFiles files;
+
+    FileConverter(ConversionOptions options, ConversionProgress progress, OutputFiles files) {
+        this.options = options;
+        this.progress = progress;
+        this.files = files;
+    }
+
+    List<TableOutput> convert(String sourcePath, InputStream xml) throws IOException, FileConversionException {
+        OutputFiles.Mark mark = files.mark();
+        Path spillFile = files.scratch();
+        boolean done = false;
+        try {
+            Schema schema;
+            try (SpillWriter spill = new SpillWriter(Files.newOutputStream(spillFile))) {
+                schema = scan(sourcePath, xml, spill);
+            }
+            TablePlan plan = TablePlan.of(schema, options);
+            List<TableOutput> outputs;
+            try (SpillReader spill = new SpillReader(Files.newInputStream(spillFile))) {
+                outputs = new TableWriter(plan, options, progress).write(spill, sourcePath, files);
+            }
+            done = true;
+            return outputs;
+        } finally {
+            Files.deleteIfExists(spillFile);
+            if (!done) {
+                files.rollback(mark);
+            }
+        }
+    }
+
+    /** IOExceptions out of here are the spill's (output); the input's arrive wrapped in XMLStreamException. */
+    private Schema scan(String sourcePath, InputStream xml, SpillWriter spill) throws IOException, FileConversionException {
+        ProgressInputStream counted = new ProgressInputStream(xml, progress);
+        XMLStreamReader2 reader = null;
+        try {
+            reader = XmlInput.open(counted, sourcePath);
+            Schema schema = new DocumentScanner(options).scan(reader, spill);
+            drain(counted);
+            return schema;
+        } catch (XMLStreamException e) {
+            throwIfArchiveLevel(e);
+            // no location on a decoding error: Woodstox decodes ahead of the parser, so the reader's
+            // position would mislead; its message gives the character offset instead
+            Location at = e.getLocation();
+            int line = at == null ? 0 : Math.max(0, at.getLineNumber());
+            int column = line == 0 ? 0 : Math.max(1, at.getColumnNumber()); // an empty file fails "at 1:0"
+            throw new FileConversionException(message(e), line, column);
+        } finally {
+            if (reader != null) {
+                try {
+                    reader.close(); // the entry stream stays open: its owner closes it
+                } catch (XMLStreamException e) {
+                    // nothing is held that closing could fail to release
+                }
+            }
+        }
+    }
+
+    /** Reads to the end of the entry, so its size and checksum are verified. */
+    private static void drain(ProgressInputStream in) throws IOException, FileConversionException {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throwIfArchiveLevel(e);
+            throw new FileConversionException("cannot read the file: " + message(e));
+        }
+        in.report();
+    }
+
+    /** A cancellation, or an archive limit crossed while reading, ends the whole conversion. */
+    private static void throwIfArchiveLevel(Throwable e) throws ArchiveRejectedException {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConversionCancelledException cancelled) {
+                throw cancelled;
+            }
+            if (cause instanceof ArchiveRejectedException rejected
+                    && rejected.reason() != ArchiveRejectedException.Reason.CORRUPT_ENTRY) {
+                throw rejected;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+    }
+
+    /** The message without the location Woodstox appends (it is reported separately). */
+    private static String message(Throwable e) {
+        String message = e.getMessage();
+        if (message == null) {
+            return e.getClass().getSimpleName();
+        }
+        int at = message.indexOf("\n at [");
+        return (at >= 0 ? message.substring(0, at) : message).strip();
+    }
+}

@@ -1,0 +1,114 @@
+package io.ret.server.conversion;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Picks the element whose instances are the rows of the main table, from a finished
+ * {@link Schema}. See docs/flattening.md, "Record element", for the rules in prose.
+ */
+final class RecordSelector {
+
+    /** Structured candidates first, then the most frequent, then the first seen. */
+    private static final Comparator<PathNode> BEST = Comparator
+            .comparing((PathNode n) -> !(n.hasChildElements || n.hasAttributes))
+            .thenComparing(n -> -n.occurrences)
+            .thenComparingInt(n -> n.id);
+
+    private RecordSelector() {
+    }
+
+    /** The element named by the option (name or path, outermost match wins), or the detected one. */
+    static PathNode select(Schema schema, String recordElement) throws FileConversionException {
+        return recordElement == null ? detect(schema.root()) : named(schema, recordElement);
+    }
+
+    /**
+     * Descends from the document element through single wrappers (one kind of child that
+     * does not repeat) and stops at the first repeating one. At an element with several
+     * kinds of child it takes a repeating element behind a chain of wrappers (a list such
+     * as {@code <orders><order/>...</orders>}), or, at the document element only, a
+     * repeating child; failing both, the element itself is the (single) record.
+     */
+    static PathNode detect(PathNode root) {
+        PathNode node = root;
+        while (node.children.size() == 1) {
+            PathNode only = node.children.getFirst();
+            if (only.repeated) {
+                return only;
+            }
+            node = only;
+        }
+        List<PathNode> lists = new ArrayList<>();
+        for (PathNode child : node.children) {
+            PathNode wrapper = child;
+            while (wrapper.children.size() == 1 && !wrapper.repeated && !wrapper.children.getFirst().repeated) {
+                wrapper = wrapper.children.getFirst();
+            }
+            if (!wrapper.repeated && wrapper.children.size() == 1) {
+                lists.add(wrapper.children.getFirst());
+            }
+        }
+        if (!lists.isEmpty()) {
+            return lists.stream().min(BEST).orElseThrow();
+        }
+        if (node == root) {
+            return node.children.stream().filter(c -> c.repeated).min(BEST).orElse(node);
+        }
+        return node;
+    }
+
+    private static PathNode named(Schema schema, String recordElement) throws FileConversionException {
+        boolean absolute = recordElement.startsWith("/");
+        List<String> segments = segments(absolute ? recordElement.substring(1) : recordElement);
+        PathNode best = null;
+        for (PathNode node : schema.nodes()) {
+            if (matches(node, segments, absolute) && (best == null || node.depth < best.depth)) {
+                best = node;
+            }
+        }
+        if (best == null) {
+            throw new FileConversionException("no element matches the record element '" + recordElement + "'");
+        }
+        return best;
+    }
+
+    /** Splits on '/' outside {uri} braces. */
+    private static List<String> segments(String path) {
+        List<String> segments = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        int braces = 0;
+        for (char c : path.toCharArray()) {
+            if (c == '{') {
+                braces++;
+            } else if (c == '}') {
+                braces--;
+            }
+            if (c == '/' && braces == 0) {
+                segments.add(current.toString());
+                current.setLength(0);
+            } else {
+                current.append(c);
+            }
+        }
+        segments.add(current.toString());
+        return segments;
+    }
+
+    /** The node's path ends with the segments (each matching its name or local name); all of it when absolute. */
+    private static boolean matches(PathNode node, List<String> segments, boolean absolute) {
+        PathNode current = node;
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            if (current == null) {
+                return false;
+            }
+            String segment = segments.get(i);
+            if (!segment.equals(current.name) && !segment.equals(current.local)) {
+                return false;
+            }
+            current = current.parent;
+        }
+        return !absolute || current == null;
+    }
+}

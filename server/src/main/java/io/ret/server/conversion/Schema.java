@@ -1,0 +1,107 @@
+package io.ret.server.conversion;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the scan learnt about a document's shape: its element paths and, in the
+ * order first seen, its columns. Bounded by {@link #MAX_PATHS} and {@link #MAX_COLUMNS}
+ * whatever the file's size, so a document of endless distinct names fails alone.
+ */
+final class Schema {
+
+    static final int MAX_PATHS = 10_000;
+    static final int MAX_COLUMNS = 10_000;
+
+    /**
+     * A source of cell values: an element's own text ({@code attribute} null), or one of its attributes.
+     *
+     * @param attribute the attribute's name as written into column names, or null
+     */
+    record Column(int id, PathNode node, String attribute, String namespace, String local) {
+
+        boolean isValue() {
+            return attribute == null;
+        }
+    }
+
+    private final boolean namespaceUris;
+    private final List<PathNode> nodes = new ArrayList<>();
+    private final List<Column> columns = new ArrayList<>();
+
+    Schema(boolean namespaceUris) {
+        this.namespaceUris = namespaceUris;
+    }
+
+    /** Paths in first-seen order; a parent always comes before its children. */
+    List<PathNode> nodes() {
+        return nodes;
+    }
+
+    /** Columns in first-seen order. */
+    List<Column> columns() {
+        return columns;
+    }
+
+    PathNode root() {
+        return nodes.getFirst();
+    }
+
+    /** The path of an element below {@code parent} (null for the document element), made on first sight. */
+    PathNode element(PathNode parent, String namespace, String local) throws FileConversionException {
+        PathNode node = parent == null ? (nodes.isEmpty() ? null : nodes.getFirst()) : parent.child(namespace, local);
+        if (node != null) {
+            return node;
+        }
+        if (nodes.size() >= MAX_PATHS) {
+            throw new FileConversionException("more than " + MAX_PATHS + " distinct element paths");
+        }
+        node = new PathNode(nodes.size(), parent, namespace, local, qualified(namespace, local));
+        nodes.add(node);
+        if (parent != null) {
+            parent.addChild(node);
+        }
+        return node;
+    }
+
+    /** The column of an attribute of {@code node}, made on first sight. */
+    Column attribute(PathNode node, String namespace, String local) throws FileConversionException {
+        for (Column column : node.attributes) {
+            if (column.local() == local && column.namespace() == namespace) {
+                return column;
+            }
+        }
+        for (Column column : node.attributes) {
+            if (column.local().equals(local) && column.namespace().equals(namespace)) {
+                return column;
+            }
+        }
+        Column column = newColumn(node, qualified(namespace, local), namespace, local);
+        node.attributes.add(column);
+        return column;
+    }
+
+    /** The column of the element's own text, made on first sight. */
+    Column value(PathNode node) throws FileConversionException {
+        if (node.value == null) {
+            node.value = newColumn(node, null, "", "");
+        }
+        return node.value;
+    }
+
+    private Column newColumn(PathNode node, String attribute, String namespace, String local) throws FileConversionException {
+        if (columns.size() >= MAX_COLUMNS) {
+            throw new FileConversionException("more than " + MAX_COLUMNS + " distinct columns");
+        }
+        Column column = new Column(columns.size(), node, attribute, namespace, local);
+        columns.add(column);
+        return column;
+    }
+
+    private String qualified(String namespace, String local) {
+        if (namespace.isEmpty()) {
+            return local;
+        }
+        return namespaceUris ? "{" + namespace + "}" + local : namespace + ":" + local;
+    }
+}

@@ -1,0 +1,143 @@
+package io.ret.server.conversion;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes a scanned document as compact tokens, names replaced by path and column ids,
+ * so the second pass can route values once the document's shape is known without
+ * parsing XML again. Format: {@code START node}, {@code ATTR column text},
+ * {@code TEXT text}, {@code END}; numbers as unsigned varints, text as varint length
+ * and UTF-8 bytes.
+ */
+final class SpillWriter implements Closeable {
+
+    static final int START = 1;
+    static final int ATTR = 2;
+    static final int TEXT = 3;
+    static final int END = 4;
+
+    private final OutputStream out;
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+
+    SpillWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    void start(int node) throws IOException {
+        ensure(6);
+        buffer[position++] = START;
+        varint(node);
+    }
+
+    void attribute(int column, String value) throws IOException {
+        ensure(6);
+        buffer[position++] = ATTR;
+        varint(column);
+        bytes(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void text(char[] chars, int offset, int length) throws IOException {
+        ensure(6);
+        buffer[position++] = TEXT;
+        varint(utf8Length(chars, offset, length));
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            if (position + 4 > buffer.length) {
+                flushBuffer();
+            }
+            char c = chars[i];
+            if (c < 0x80) {
+                buffer[position++] = (byte) c;
+            } else if (c < 0x800) {
+                buffer[position++] = (byte) (0xc0 | c >> 6);
+                buffer[position++] = (byte) (0x80 | c & 0x3f);
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+                int cp = Character.toCodePoint(c, chars[++i]);
+                buffer[position++] = (byte) (0xf0 | cp >> 18);
+                buffer[position++] = (byte) (0x80 | cp >> 12 & 0x3f);
+                buffer[position++] = (byte) (0x80 | cp >> 6 & 0x3f);
+                buffer[position++] = (byte) (0x80 | cp & 0x3f);
+            } else {
+                buffer[position++] = (byte) (0xe0 | c >> 12);
+                buffer[position++] = (byte) (0x80 | c >> 6 & 0x3f);
+                buffer[position++] = (byte) (0x80 | c & 0x3f);
+            }
+        }
+    }
+
+    void text(String value) throws IOException {
+        ensure(6);
+        buffer[position++] = TEXT;
+        bytes(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void end() throws IOException {
+        ensure(1);
+        buffer[position++] = END;
+    }
+
+    private static int utf8Length(char[] chars, int offset, int length) {
+        int bytes = length;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            char c = chars[i];
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+                    bytes += 2; // four bytes for two chars
+                    i++;
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private void bytes(byte[] value) throws IOException {
+        varint(value.length);
+        if (value.length > buffer.length - position) {
+            flushBuffer();
+            if (value.length > buffer.length) {
+                out.write(value);
+                return;
+            }
+        }
+        System.arraycopy(value, 0, buffer, position, value.length);
+        position += value.length;
+    }
+
+    private void varint(int value) throws IOException {
+        ensure(5);
+        while ((value & ~0x7f) != 0) {
+            buffer[position++] = (byte) (value & 0x7f | 0x80);
+            value >>>= 7;
+        }
+        buffer[position++] = (byte) value;
+    }
+
+    private void ensure(int bytes) throws IOException {
+        if (position + bytes > buffer.length) {
+            flushBuffer();
+        }
+    }
+
+    private void flushBuffer() throws IOException {
+        out.write(buffer, 0, position);
+        position = 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            flushBuffer();
+        } finally {
+            out.close();
+        }
+    }
+}

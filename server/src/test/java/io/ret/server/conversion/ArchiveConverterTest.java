@@ -1,0 +1,200 @@
+package io.ret.server.conversion;
+
+import static io.ret.server.conversion.Fixtures.csv;
+import static io.ret.server.conversion.Fixtures.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ret.server.session.archive.ArchiveLimits;
+import io.ret.server.session.archive.ArchiveRejectedException;
+import io.ret.server.session.archive.ZipBytes;
+
+class ArchiveConverterTest {
+
+    private static final ArchiveConverter CONVERTER = new ArchiveConverter(ConversionOptions.defaults(),
+            ArchiveLimits.defaults());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void badFilesFailAloneAndTheOthersConvert() throws Exception {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        entries.put("good/a.xml", "<r><v>1</v><v>2</v></r>");
+        entries.put("empty.xml", "");
+        entries.put("not-xml.xml", "name,value\nx,1\n");
+        entries.put("broken.xml", "<r>\n  <v>1</v>\n  <v>2</w>\n</r>");
+        entries.put("truncated.xml", "<r><v>1</v><v>2</v>");
+        entries.put("good/b.xml", "<list><item id=\"7\"/><item id=\"8\"/></list>");
+        entries.put("readme.txt", "not converted");
+        Path zip = ZipBytes.write(dir.resolve("mixed.zip"), ZipBytes.zip(entries));
+
+        ConversionSummary summary = CONVERTER.convert(zip, dir.resolve("out"), ConversionProgress.NONE);
+
+        assertThat(summary.filesTotal()).isEqualTo(6);
+        assertThat(summary.filesSucceeded()).isEqualTo(2);
+        assertThat(summary.filesFailed()).isEqualTo(4);
+        assertThat(summary.failures()).extracting(FileFailure::path, FileFailure::line, FileFailure::column)
+                .containsExactly(
+                        tuple("broken.xml", 3, 9),
+                        tuple("empty.xml", 1, 1),
+                        tuple("not-xml.xml", 1, 1),
+                        tuple("truncated.xml", 1, 19));
+        assertThat(summary.failures().getFirst().reason()).contains("</w>");
+        assertThat(summary.outputs()).extracting(TableOutput::path).containsExactly("good/a.csv", "good/b.csv");
+        assertThat(summary.rowsWritten()).isEqualTo(4);
+        assertThat(summary.bytesWritten()).isEqualTo(Files.size(dir.resolve("out/good/a.csv"))
+                + Files.size(dir.resolve("out/good/b.csv")));
+        assertThat(csv(dir, "good/b.csv")).containsExactly(row("_id", "@id"), row("1", "7"), row("2", "8"));
+        assertThat(files(dir.resolve("out"))).containsExactlyInAnyOrder("good", "good/a.csv", "good/b.csv");
+    }
+
+    @Test
+    void convertingTwiceGivesIdenticalBytes() throws Exception {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        entries.put("orders.xml", """
+                <orders><order id="1"><b>x</b><line><p>1</p></line><line><q>2</q></line></order>
+                <order id="2"><a>y</a><line><p>3</p></line></order></orders>""");
+        entries.put("other.xml", "<r><x k=\"1\">a</x><x>b</x></r>");
+        Path zip = ZipBytes.write(dir.resolve("in.zip"), ZipBytes.zip(entries));
+
+        ConversionSummary first = CONVERTER.convert(zip, dir.resolve("one"), ConversionProgress.NONE);
+        ConversionSummary second = CONVERTER.convert(zip, dir.resolve("two"), ConversionProgress.NONE);
+
+        assertThat(second).isEqualTo(first);
+        for (TableOutput output : first.outputs()) {
+            assertThat(Files.readAllBytes(dir.resolve("two").resolve(output.path())))
+                    .isEqualTo(Files.readAllBytes(dir.resolve("one").resolve(output.path())));
+        }
+        assertThat(csv(dir.resolve("one/orders.line.csv")).getFirst())
+                .containsExactly("_id", "_parent_id", "_root_id", "p", "q");
+        assertThat(csv(dir.resolve("one/orders.csv")).getFirst()).containsExactly("_id", "@id", "b", "a");
+    }
+
+    @Test
+    void cancellationMidFileLeavesNothing() throws Exception {
+        StringBuilder xml = new StringBuilder("<r>");
+        for (int i = 0; i < 100_000; i++) {
+            xml.append("<v n=\"").append(i).append("\">value ").append(i).append("</v>");
+        }
+        Path zip = ZipBytes.write(dir.resolve("big.zip"), ZipBytes.zip(Map.of("a.xml", "<r><v>1</v></r>",
+                "b.xml", xml.append("</r>").toString())));
+        AtomicLong seen = new AtomicLong();
+        ConversionProgress cancelAfterFirstStep = new ConversionProgress() {
+            @Override
+            public void bytesRead(long delta) {
+                seen.addAndGet(delta);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return seen.get() > 100_000;
+            }
+        };
+        Path out = dir.resolve("out");
+
+        assertThatThrownBy(() -> CONVERTER.convert(zip, out, cancelAfterFirstStep))
+                .isInstanceOf(ConversionCancelledException.class);
+        assertThat(out).doesNotExist();
+        assertThat(seen.get()).isLessThan(xml.length() / 2);
+    }
+
+    @Test
+    void cancellationLeavesAnExistingOutputDirectoryAsItWas() throws Exception {
+        Path zip = ZipBytes.write(dir.resolve("in.zip"), ZipBytes.zip(Map.of("a.xml", "<r><v>1</v></r>")));
+        Path out = Files.createDirectories(dir.resolve("staging"));
+        Files.writeString(out.resolve("keep.txt"), "not ours");
+        ConversionProgress cancelled = new ConversionProgress() {
+            @Override
+            public boolean cancelled() {
+                return true;
+            }
+        };
+
+        assertThatThrownBy(() -> CONVERTER.convert(zip, out, cancelled)).isInstanceOf(ConversionCancelledException.class);
+        assertThat(files(out)).containsExactly("keep.txt");
+    }
+
+    @Test
+    void progressCountsEveryXmlByte() throws Exception {
+        String a = "<r><v>" + "x".repeat(200_000) + "</v></r>";
+        String b = "<r><v>1</v></r>";
+        Path zip = ZipBytes.write(dir.resolve("in.zip"), ZipBytes.zip(Map.of("a.xml", a, "b.xml", b)));
+        AtomicLong total = new AtomicLong();
+        AtomicLong read = new AtomicLong();
+
+        CONVERTER.convert(zip, dir.resolve("out"), new ConversionProgress() {
+            @Override
+            public void start(long totalBytes) {
+                total.set(totalBytes);
+            }
+
+            @Override
+            public void bytesRead(long delta) {
+                read.addAndGet(delta);
+            }
+        });
+
+        assertThat(total.get()).isEqualTo(a.length() + b.length());
+        assertThat(read.get()).isEqualTo(total.get());
+    }
+
+    @Test
+    void aLimitCrossedWhileConvertingAbortsAndRemovesEverything() throws Exception {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        entries.put("a.xml", "<r><v>1</v></r>");
+        entries.put("z.xml", "<r>" + "<v>0</v>".repeat(1_000_000) + "</r>");
+        byte[] zip = ZipBytes.declareSize(ZipBytes.zip(entries), "z.xml", 100); // the header lies
+        Path file = ZipBytes.write(dir.resolve("bomb.zip"), zip);
+        Path out = dir.resolve("out");
+
+        assertThatThrownBy(() -> CONVERTER.convert(file, out, ConversionProgress.NONE))
+                .isInstanceOfSatisfying(ArchiveRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ArchiveRejectedException.Reason.COMPRESSION_RATIO));
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void directoryInputMirrorsItsTreeAndCollidingNamesGetSuffixes() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in/sub"));
+        Files.writeString(in.resolve("a.xml"), "<r><i><line>1</line><line>2</line></i><i/></r>");
+        Files.writeString(in.resolve("a.line.xml"), "<r><v>x</v><v>y</v></r>");
+        Files.writeString(in.resolve("A.XML"), "<r><v>x</v><v>y</v></r>");
+
+        ConversionSummary summary = CONVERTER.convert(dir.resolve("in"), dir.resolve("out"), ConversionProgress.NONE);
+
+        assertThat(summary.outputs()).extracting(TableOutput::sourcePath, TableOutput::table, TableOutput::path)
+                .containsExactly(
+                        tuple("sub/A.XML", "", "sub/A.csv"),
+                        tuple("sub/a.line.xml", "", "sub/a.line.csv"),
+                        tuple("sub/a.xml", "", "sub/a~2.csv"),
+                        tuple("sub/a.xml", "line", "sub/a.line~2.csv"));
+    }
+
+    @Test
+    void anArchiveOfCsvFilesIsNotConverted() throws Exception {
+        Path zip = ZipBytes.write(dir.resolve("in.zip"), ZipBytes.zip(Map.of("a.csv", "x\n1\n")));
+
+        assertThatThrownBy(() -> CONVERTER.convert(zip, dir.resolve("out"), ConversionProgress.NONE))
+                .isInstanceOfSatisfying(ArchiveRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ArchiveRejectedException.Reason.NO_DATA_ENTRIES));
+    }
+
+    private static List<String> files(Path root) throws Exception {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString().replace('\\', '/')).toList();
+        }
+    }
+}

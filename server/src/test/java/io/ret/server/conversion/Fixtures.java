@@ -1,0 +1,81 @@
+package io.ret.server.conversion;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+
+import io.ret.server.session.archive.ArchiveLimits;
+
+/** Builds inputs and reads outputs for the conversion tests. */
+final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    /** A ZIP of the entries in order; String contents are written as UTF-8. */
+    static Path zip(Path file, Map<String, ?> entries) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, ?> entry : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(entry.getKey()));
+                zip.write(bytes(entry.getValue()));
+                zip.closeEntry();
+            }
+        }
+        return file;
+    }
+
+    static byte[] bytes(Object content) {
+        return content instanceof byte[] b ? b : content.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Converts one document (as {@code doc.xml} in a ZIP) and returns the summary; outputs are under {@code dir/out}. */
+    static ConversionSummary convert(Path dir, Object xml, ConversionOptions options) throws IOException {
+        Path zip = zip(dir.resolve("in.zip"), Map.of("doc.xml", xml));
+        return new ArchiveConverter(options, ArchiveLimits.defaults()).convert(zip, dir.resolve("out"), ConversionProgress.NONE);
+    }
+
+    static ConversionSummary convert(Path dir, Object xml) throws IOException {
+        return convert(dir, xml, ConversionOptions.defaults());
+    }
+
+    /** All rows of a CSV file, header first. */
+    static List<List<String>> csv(Path file) throws IOException {
+        List<List<String>> rows = new ArrayList<>();
+        try (CsvReader<CsvRecord> reader = CsvReader.builder().ofCsvRecord(file)) {
+            for (CsvRecord record : reader) {
+                rows.add(record.getFields());
+            }
+        }
+        return rows;
+    }
+
+    static List<List<String>> csv(Path dir, String relative) throws IOException {
+        return csv(dir.resolve("out").resolve(relative));
+    }
+
+    static List<String> row(String... cells) {
+        return List.of(cells);
+    }
+
+    static String text(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    static ConversionOptions join(String separator) {
+        return new ConversionOptions(null, FlattenMode.JOIN_REPEATED, separator, false);
+    }
+
+    static ConversionOptions record(String recordElement) {
+        return new ConversionOptions(recordElement, FlattenMode.CHILD_TABLES, "|", false);
+    }
+}
