@@ -54,7 +54,10 @@ public final class SessionIndexer {
         return new Result(files.size(), chunks);
     }
 
-    /** Chunks, embeds and stores one CSV; the caller has cleared the session already. */
+    /**
+     * Chunks, embeds and stores one CSV, for callers that stream files themselves (from a ZIP,
+     * say): call {@link VectorStore#ensureCollection} and {@link VectorStore#deleteSession} first.
+     */
     public long indexFile(ChunkSource source, String file, Reader csv) throws InterruptedException {
         List<Chunk> batch = new ArrayList<>(batchSize);
         long[] stored = {0};
