@@ -77,31 +77,29 @@ final class FakeAzureOpenAi implements AutoCloseable {
     }
 
     private void handleExchange(HttpExchange ex) throws IOException {
-        {
-            requests.incrementAndGet();
-            String path = ex.getRequestURI().getPath();
-            String query = String.valueOf(ex.getRequestURI().getQuery());
-            if (!KEY.equals(ex.getRequestHeaders().getFirst("api-key")) || !query.contains("api-version=" + VERSION)) {
-                send(ex, 401, "{\"error\":{\"message\":\"bad key or version\"}}");
-                return;
+        requests.incrementAndGet();
+        String path = ex.getRequestURI().getPath();
+        String query = String.valueOf(ex.getRequestURI().getQuery());
+        if (!KEY.equals(ex.getRequestHeaders().getFirst("api-key")) || !query.contains("api-version=" + VERSION)) {
+            send(ex, 401, "{\"error\":{\"message\":\"bad key or version\"}}");
+            return;
+        }
+        JsonNode body = JSON.readTree(ex.getRequestBody());
+        Fault fault = faults.poll();
+        if (fault instanceof Status s) {
+            if (s.retryAfter() != null) {
+                ex.getResponseHeaders().add("Retry-After", s.retryAfter());
             }
-            JsonNode body = JSON.readTree(ex.getRequestBody());
-            Fault fault = faults.poll();
-            if (fault instanceof Status s) {
-                if (s.retryAfter() != null) {
-                    ex.getResponseHeaders().add("Retry-After", s.retryAfter());
-                }
-                send(ex, s.code(), "{\"error\":{\"message\":\"injected " + s.code() + "\"}}");
-                return;
-            }
-            if (path.matches("/openai/deployments/[^/]+/embeddings")) {
-                embeddings(ex, body);
-            } else if (path.matches("/openai/deployments/[^/]+/chat/completions")) {
-                chatRequests.add(body);
-                chat(ex, fault instanceof BreakAfter b ? b.tokens() : null);
-            } else {
-                send(ex, 404, "{}");
-            }
+            send(ex, s.code(), "{\"error\":{\"message\":\"injected " + s.code() + "\"}}");
+            return;
+        }
+        if (path.matches("/openai/deployments/[^/]+/embeddings")) {
+            embeddings(ex, body);
+        } else if (path.matches("/openai/deployments/[^/]+/chat/completions")) {
+            chatRequests.add(body);
+            chat(ex, fault instanceof BreakAfter b ? b.tokens() : null);
+        } else {
+            send(ex, 404, "{}");
         }
     }
 

@@ -67,7 +67,10 @@ class MiniLmEmbeddingModelTest {
 
         assertThat(homeEntries()).isSubsetOf(homeBefore);
         assertThat(Path.of(System.getProperty("user.home"), ".djl.ai")).doesNotExist();
-        try (Stream<Path> files = Files.walk(runtime.resolve("djl"))) {
+        // process-wide, and set for the test JVM by the build (see server/pom.xml)
+        Path cache = Path.of(System.getProperty("DJL_CACHE_DIR"));
+        assertThat(cache.startsWith(Path.of(System.getProperty("user.home")))).isFalse();
+        try (Stream<Path> files = Files.walk(cache)) {
             assertThat(files.map(Path::toString)).anyMatch(p -> p.contains("tokenizers"));
         }
     }

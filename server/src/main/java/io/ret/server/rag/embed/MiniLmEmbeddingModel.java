@@ -54,7 +54,13 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel {
         return new MiniLmEmbeddingModel(threads);
     }
 
+    /** Process-wide: the native libraries load once, so the first call's directory is the one used. */
     static synchronized void prepareNativeCaches(Path cacheDir) {
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("ai.djl.offline", "true");
+        if (System.getProperty("DJL_CACHE_DIR") != null) {
+            return;
+        }
         Path djl = cacheDir.toAbsolutePath().resolve("djl");
         try {
             Files.createDirectories(djl);
@@ -63,8 +69,6 @@ public final class MiniLmEmbeddingModel implements EmbeddingModel {
         }
         System.setProperty("DJL_CACHE_DIR", djl.toString());
         System.setProperty("ENGINE_CACHE_DIR", djl.toString());
-        System.setProperty("OPT_OUT_TRACKING", "true");
-        System.setProperty("ai.djl.offline", "true");
     }
 
     @Override
