@@ -18,14 +18,18 @@ import io.ret.server.rag.store.VectorStore.ScoredChunk;
 /**
  * Finds the context for a question: dense (embedding) search and keyword (BM25)
  * search, each for {@code candidates} chunks, fused by reciprocal rank,
- * {@code score = sum 1 / (rrfK + rank)}, then cut to {@code topK}.
+ * {@code score = sum 1 / (rrfK + rank)} over three rankings: dense, keyword, and the
+ * keyword hits that contain an identifier of the question verbatim
+ * ({@link Terms#identifiers}: "ORD-2024-00017", "SKU-48213"), so an exact id match
+ * outranks chunks that merely look alike. Then cut to {@code topK}.
  *
- * <p>Relevance threshold. A chunk may be used when its cosine similarity to the
- * question is at least {@code minSimilarity}, or when it contains, verbatim, an
- * identifier-like term of the question ({@link Terms#identifiers}: "ORD-2024-00017",
- * "SKU-48213"). A BM25 match alone does not count: every chunk repeats its CSV header,
- * so words like "status" match everywhere. In KEYWORD mode only the identifier rule
- * applies when the question has identifiers, otherwise every BM25 match is kept.
+ * <p>Relevance threshold ({@code minSimilarity}, on the cosine similarity of the dense
+ * search). DENSE: each chunk must reach it. HYBRID: the question must be about this
+ * data at all: the best dense chunk reaches it, or some chunk contains one of the
+ * question's identifiers; then the fused list is used as ranked (keyword hits have no
+ * cosine to test). KEYWORD: with identifiers in the question only chunks containing
+ * one; otherwise every BM25 match. A BM25 match alone never counts as relevance:
+ * every chunk repeats its CSV header, so "status" matches everywhere.
  * Nothing left means {@link Retrieval#nothingRelevant()}.
  */
 public final class HybridRetriever {
@@ -86,30 +90,43 @@ public final class HybridRetriever {
             c.keywordScore = hit.score();
             c.keywordRank = rank + 1;
         }
+        int idRank = 0;
+        for (Candidate c : byId.values()) {
+            c.identifierMatch = containsAny(c.hit.chunk().text(), ids);
+            if (c.identifierMatch && c.keywordRank > 0) {
+                c.identifierRank = ++idRank;
+            }
+        }
+        boolean aboutThisData = byId.values().stream().anyMatch(c -> c.identifierMatch || similar(c));
         List<RetrievedChunk> kept = new ArrayList<>();
         for (Candidate c : byId.values()) {
-            boolean identifierMatch = containsAny(c.hit.chunk().text(), ids);
-            boolean similar = c.similarity.isPresent() && c.similarity.getAsDouble() >= settings.minSimilarity();
             boolean relevant = switch (mode) {
-                case DENSE -> similar;
-                case HYBRID -> similar || identifierMatch;
-                case KEYWORD -> ids.isEmpty() || identifierMatch;
+                case DENSE -> similar(c);
+                case HYBRID -> aboutThisData;
+                case KEYWORD -> ids.isEmpty() || c.identifierMatch;
             };
             if (relevant) {
-                kept.add(new RetrievedChunk(c.hit.chunk(), score(mode, c), c.similarity, identifierMatch));
+                kept.add(new RetrievedChunk(c.hit.chunk(), score(mode, c), c.similarity, c.identifierMatch));
             }
         }
         kept.sort(Comparator.comparingDouble(RetrievedChunk::score).reversed());
         return new Retrieval(List.copyOf(kept.subList(0, Math.min(settings.topK(), kept.size()))), mode);
     }
 
+    private boolean similar(Candidate c) {
+        return c.similarity.isPresent() && c.similarity.getAsDouble() >= settings.minSimilarity();
+    }
+
     private double score(RetrievalMode mode, Candidate c) {
         return switch (mode) {
             case DENSE -> c.similarity.orElse(-1);
             case KEYWORD -> c.keywordScore;
-            case HYBRID -> (c.denseRank > 0 ? 1.0 / (settings.rrfK() + c.denseRank) : 0)
-                    + (c.keywordRank > 0 ? 1.0 / (settings.rrfK() + c.keywordRank) : 0);
+            case HYBRID -> rrf(c.denseRank) + rrf(c.keywordRank) + rrf(c.identifierRank);
         };
+    }
+
+    private double rrf(int rank) {
+        return rank > 0 ? 1.0 / (settings.rrfK() + rank) : 0;
     }
 
     private static boolean containsAny(String text, List<String> ids) {
@@ -126,6 +143,8 @@ public final class HybridRetriever {
         double keywordScore;
         int denseRank;
         int keywordRank;
+        int identifierRank;
+        boolean identifierMatch;
 
         Candidate(ScoredChunk hit) {
             this.hit = hit;
