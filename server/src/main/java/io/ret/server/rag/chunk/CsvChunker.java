@@ -1,0 +1,160 @@
+package io.ret.server.rag.chunk;
+
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.Consumer;
+
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import io.ret.server.rag.Chunk;
+import io.ret.server.rag.ChunkSource;
+
+/**
+ * Cuts a CSV file into chunks of whole rows, each starting with the header line so a
+ * chunk reads on its own (column names next to values). Streams: holds one chunk's
+ * text at a time, whatever the file size.
+ *
+ * <p>A row longer than the budget is cut into several chunks, each with the header,
+ * all with that row as first and last row. When the header leaves less than a quarter
+ * of the limit, the parts still get a quarter each, so such a chunk exceeds
+ * {@code maxChars}.
+ */
+public final class CsvChunker {
+    public static final int DEFAULT_MAX_CHARS = 800;
+
+    private final int maxChars;
+
+    public CsvChunker(int maxChars) {
+        if (maxChars < 100) {
+            throw new IllegalArgumentException("maxChars must be at least 100, got " + maxChars);
+        }
+        this.maxChars = maxChars;
+    }
+
+    public CsvChunker() {
+        this(DEFAULT_MAX_CHARS);
+    }
+
+    /**
+     * Reads {@code csv} (the caller closes it) and hands each chunk to {@code sink} in file order.
+     *
+     * @param file path of the CSV relative to the session output, as shown in citations
+     * @return the number of chunks produced
+     */
+    public int chunk(Reader csv, String file, ChunkSource source, Consumer<Chunk> sink) {
+        var emitter = new Emitter(file, source, sink);
+        try (CsvReader<CsvRecord> reader = CsvReader.builder()
+                .skipEmptyLines(true)
+                .allowExtraFields(true)
+                .allowMissingFields(true)
+                .ofCsvRecord(csv)) {
+            String header = null;
+            long row = 0;
+            for (CsvRecord record : reader) {
+                String line = toLine(record.getFields());
+                if (header == null) {
+                    header = line;
+                    emitter.header(header);
+                    continue;
+                }
+                emitter.row(++row, line);
+            }
+            emitter.flush();
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getCause().getMessage(), e);
+        } catch (CsvParseException e) {
+            throw new IllegalArgumentException(file + " is not valid CSV: " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return emitter.count;
+    }
+
+    /** Fields back to one CSV line, quoting only where needed. */
+    static String toLine(List<String> fields) {
+        var line = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                line.append(',');
+            }
+            String f = fields.get(i);
+            boolean quote = f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0;
+            if (quote) {
+                line.append('"').append(f.replace("\"", "\"\"")).append('"');
+            } else {
+                line.append(f);
+            }
+        }
+        return line.toString();
+    }
+
+    private final class Emitter {
+        private final String file;
+        private final ChunkSource source;
+        private final Consumer<Chunk> sink;
+        private final StringBuilder text = new StringBuilder();
+        private String header = "";
+        private long firstRow;
+        private long lastRow;
+        int count;
+
+        Emitter(String file, ChunkSource source, Consumer<Chunk> sink) {
+            this.file = file;
+            this.source = source;
+            this.sink = sink;
+        }
+
+        void header(String header) {
+            this.header = header;
+        }
+
+        void row(long row, String line) {
+            int prefix = header.length() + 1;
+            if (prefix + line.length() > maxChars) {
+                flush();
+                split(row, line);
+                return;
+            }
+            if (lastRow > 0 && text.length() + 1 + line.length() > maxChars) {
+                flush();
+            }
+            if (lastRow == 0) {
+                text.append(header);
+                firstRow = row;
+            }
+            text.append('\n').append(line);
+            lastRow = row;
+        }
+
+        private void split(long row, String line) {
+            int budget = Math.max(maxChars - header.length() - 1, maxChars / 4);
+            int part = 0;
+            int start = 0;
+            while (start < line.length()) {
+                int end = Math.min(line.length(), start + budget);
+                if (end < line.length() && Character.isHighSurrogate(line.charAt(end - 1))) {
+                    end--; // keep a surrogate pair together
+                }
+                emit(row, row, part++, header + '\n' + line.substring(start, end));
+                start = end;
+            }
+        }
+
+        void flush() {
+            if (lastRow > 0) {
+                emit(firstRow, lastRow, 0, text.toString());
+                text.setLength(0);
+                firstRow = 0;
+                lastRow = 0;
+            }
+        }
+
+        private void emit(long first, long last, int part, String chunkText) {
+            String id = Chunk.idOf(source.collection(), source.sessionId(), file, first, last, part);
+            sink.accept(new Chunk(id, source.collection(), source.ownerId(), source.sessionId(), file, first, last, chunkText));
+            count++;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+package io.ret.server.rag.retrieve;
+
+public enum RetrievalMode { HYBRID, DENSE, KEYWORD }
