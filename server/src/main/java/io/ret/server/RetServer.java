@@ -15,10 +15,7 @@ import java.util.logging.Logger;
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.ret.api.v1.ComparisonServiceGrpc;
-import io.ret.api.v1.ConversionServiceGrpc;
-import io.ret.api.v1.JobServiceGrpc;
 import io.ret.api.v1.RagServiceGrpc;
-import io.ret.api.v1.SessionServiceGrpc;
 import io.ret.server.platform.Engines;
 import io.ret.server.platform.Platform;
 import io.ret.server.platform.config.RetConfig;
@@ -34,6 +31,14 @@ import io.ret.server.platform.redis.RateLimiter;
 import io.ret.server.admin.AccountAdministration;
 import io.ret.server.admin.AdminGrpcService;
 import io.ret.server.auth.AuthModule;
+import io.ret.server.conversion.ConversionGrpcService;
+import io.ret.server.conversion.ConversionJobHandler;
+import io.ret.server.job.JobModule;
+import io.ret.server.session.SessionGrpcService;
+import io.ret.server.session.SessionSettings;
+import io.ret.server.session.SessionStorage;
+import io.ret.server.session.SessionStore;
+import io.ret.server.session.Sessions;
 
 /**
  * The composition root: engines, platform, features, gRPC and observe
@@ -85,14 +90,24 @@ public final class RetServer implements AutoCloseable {
             closeables.add(auth);
             var administration = new AccountAdministration(auth.accounts(), auth.sessions(), auth.apiKeys(),
                     auth.requests(), auth.credentials(), auth.cache(), platform.audit(), auth.settings(), Clock.systemUTC());
+            Clock clock = Clock.systemUTC();
+            SessionSettings sessionSettings = SessionSettings.from(config);
+            SessionStore sessionStore = new SessionStore(engines.db());
+            SessionStorage storage = new SessionStorage(sessionSettings.dir());
+            JobModule jobModule = new JobModule(platform, List.of(
+                    new ConversionJobHandler(sessionStore, storage, sessionSettings.limits(), clock)), clock);
+            closeables.add(jobModule);
+            Sessions sessions = new Sessions(sessionStore, storage, sessionSettings, jobModule.jobs(),
+                    accountLimits(auth), engines.db(), clock);
+
             List<BindableService> services = new ArrayList<>(List.of(
                     auth.grpcService(),
                     new AdminGrpcService(administration, platform.audit(), platform.ops(), platform.errors()),
-                    new SessionServiceGrpc.SessionServiceImplBase() { },
-                    new ConversionServiceGrpc.ConversionServiceImplBase() { },
+                    new SessionGrpcService(sessions),
+                    new ConversionGrpcService(sessions, jobModule.jobs(), clock),
                     new ComparisonServiceGrpc.ComparisonServiceImplBase() { },
                     new RagServiceGrpc.RagServiceImplBase() { },
-                    new JobServiceGrpc.JobServiceImplBase() { }));
+                    jobModule.grpcService()));
             services.addAll(extraServices.apply(platform));
             Map<String, Supplier<String>> documents = Map.of("/.well-known/jwks.json", auth::jwksJson);
 
@@ -104,6 +119,7 @@ public final class RetServer implements AutoCloseable {
                     new HealthMonitor.Dependency("redis", engines.redis()::isReachable)),
                     health, grpc.serviceNames(), platform.ops());
             monitor.start(config.healthInterval());
+            jobModule.start();
             ObserveServer observe = new ObserveServer(config.observe(), monitor, metrics, documents);
             int observePort = observe.start();
             grpc.start();
@@ -115,6 +131,20 @@ public final class RetServer implements AutoCloseable {
             engines.close();
             throw e;
         }
+    }
+
+    private static Sessions.Limits accountLimits(AuthModule auth) {
+        return new Sessions.Limits() {
+            @Override
+            public long maxUploadBytes(String userId) {
+                return auth.accounts().byId(userId).orElseThrow().limits().maxUploadBytes();
+            }
+
+            @Override
+            public int maxSessions(String userId) {
+                return auth.accounts().byId(userId).orElseThrow().limits().maxSessions();
+            }
+        };
     }
 
     public int grpcPort() {
