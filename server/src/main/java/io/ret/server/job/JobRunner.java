@@ -87,7 +87,7 @@ public final class JobRunner implements AutoCloseable {
         while (!closed) {
             try {
                 int free = slots.availablePermits();
-                if (free > 0) {
+                if (free > 0 && !types.isEmpty()) {
                     for (String id : store.pending(types, free)) {
                         if (!slots.tryAcquire()) {
                             break;

@@ -15,7 +15,7 @@ public record JobSettings(int concurrency, Duration heartbeat, Duration staleAft
                           Duration progressEvery) {
     public static JobSettings from(Settings s) {
         return new JobSettings(
-                s.integer("ret.jobs.concurrency", 1, 256),
+                s.integer("ret.jobs.concurrency", 0, 256),
                 s.duration("ret.jobs.heartbeat", Duration.ofMillis(100)),
                 s.duration("ret.jobs.stale.after", Duration.ofSeconds(1)),
                 s.integer("ret.jobs.attempts", 1, 100),

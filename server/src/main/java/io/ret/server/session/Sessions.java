@@ -118,7 +118,7 @@ public final class Sessions {
                 store.insert(c, session, inventory.entries(), rows);
                 return null;
             });
-            return session;
+            return store.get(id).orElseThrow();
         } catch (IOException | RuntimeException e) {
             storage.deleteSession(id);
             if (e instanceof ArchiveRejectedException rejected) {

@@ -78,6 +78,8 @@ public final class TestServer implements AutoCloseable {
             settings.put("ret.ratelimit.methods.0.method", "ret.v1.AuthService/Login");
             settings.put("ret.ratelimit.methods.0.calls", "1000000");
             settings.put("ret.health.interval", "PT0.2S");
+            // tests keep many sessions; the limit itself is tested with an admin-set lower one
+            settings.put("ret.limits.default.sessions", "1000");
             settings.put("ret.bootstrap.admin.username", ADMIN_USERNAME);
             settings.put("ret.bootstrap.admin.password", ADMIN_PASSWORD);
         }
