@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import io.ret.api.v1.ConversionOptions;
 import io.ret.api.v1.ConversionServiceGrpc;
@@ -25,12 +26,17 @@ import io.ret.api.v1.WatchJobRequest;
 
 /** A signed-in user's view of sessions, conversions and jobs, over the real channel. */
 public final class SessionClient {
-    private final TestServer server;
+    private final Channel channel;
     private final String token;
 
-    public SessionClient(TestServer server, String token) {
-        this.server = server;
+    /** @param channel every call on it must carry a deadline (the stubs here set their own where they stream) */
+    public SessionClient(Channel channel, String token) {
+        this.channel = channel;
         this.token = token;
+    }
+
+    public SessionClient(TestServer server, String token) {
+        this(server.channel(), token);
     }
 
     /** Signs in a new user. */
@@ -44,15 +50,15 @@ public final class SessionClient {
     }
 
     public SessionServiceGrpc.SessionServiceBlockingStub sessions() {
-        return TestServer.bearer(SessionServiceGrpc.newBlockingStub(server.channel()), token);
+        return TestServer.bearer(SessionServiceGrpc.newBlockingStub(channel), token).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public JobServiceGrpc.JobServiceBlockingStub jobs() {
-        return TestServer.bearer(JobServiceGrpc.newBlockingStub(server.channel()), token);
+        return TestServer.bearer(JobServiceGrpc.newBlockingStub(channel), token).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public ConversionServiceGrpc.ConversionServiceBlockingStub conversions() {
-        return TestServer.bearer(ConversionServiceGrpc.newBlockingStub(server.channel()), token);
+        return TestServer.bearer(ConversionServiceGrpc.newBlockingStub(channel), token).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public Session upload(String fileName, byte[] archive) {
@@ -73,7 +79,7 @@ public final class SessionClient {
 
     public Session send(List<UploadArchiveRequest> messages) {
         CompletableFuture<Session> result = new CompletableFuture<>();
-        StreamObserver<UploadArchiveRequest> requests = TestServer.bearer(SessionServiceGrpc.newStub(server.channel()), token)
+        StreamObserver<UploadArchiveRequest> requests = TestServer.bearer(SessionServiceGrpc.newStub(channel), token)
                 .withDeadlineAfter(60, TimeUnit.SECONDS)
                 .uploadArchive(new StreamObserver<>() {
                     @Override
