@@ -15,7 +15,6 @@ import java.util.logging.Logger;
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.ret.api.v1.ComparisonServiceGrpc;
-import io.ret.api.v1.RagServiceGrpc;
 import io.ret.server.platform.Engines;
 import io.ret.server.platform.Platform;
 import io.ret.server.platform.config.RetConfig;
@@ -34,6 +33,7 @@ import io.ret.server.auth.AuthModule;
 import io.ret.server.conversion.ConversionGrpcService;
 import io.ret.server.conversion.ConversionJobHandler;
 import io.ret.server.job.JobModule;
+import io.ret.server.rag.RagModule;
 import io.ret.server.session.SessionGrpcService;
 import io.ret.server.session.SessionSettings;
 import io.ret.server.session.SessionStorage;
@@ -94,8 +94,11 @@ public final class RetServer implements AutoCloseable {
             SessionSettings sessionSettings = SessionSettings.from(config);
             SessionStore sessionStore = new SessionStore(engines.db());
             SessionStorage storage = new SessionStorage(sessionSettings.dir());
+            RagModule rag = new RagModule(platform);
+            closeables.add(rag);
             JobModule jobModule = new JobModule(platform, List.of(
-                    new ConversionJobHandler(sessionStore, storage, sessionSettings.limits(), clock)), clock);
+                    new ConversionJobHandler(sessionStore, storage, sessionSettings.limits(), clock),
+                    rag.jobHandler(sessionStore, storage, clock)), clock);
             closeables.add(jobModule);
             Sessions sessions = new Sessions(sessionStore, storage, sessionSettings, jobModule.jobs(),
                     accountLimits(auth), engines.db(), clock);
@@ -106,7 +109,7 @@ public final class RetServer implements AutoCloseable {
                     new SessionGrpcService(sessions),
                     new ConversionGrpcService(sessions, jobModule.jobs(), clock),
                     new ComparisonServiceGrpc.ComparisonServiceImplBase() { },
-                    new RagServiceGrpc.RagServiceImplBase() { },
+                    rag.grpcService(userId -> auth.accounts().byId(userId).isPresent(), sessions, jobModule.jobs(), clock),
                     jobModule.grpcService()));
             services.addAll(extraServices.apply(platform));
             Map<String, Supplier<String>> documents = Map.of("/.well-known/jwks.json", auth::jwksJson);

@@ -48,6 +48,11 @@ public final class HybridRetriever {
         public Settings withMode(RetrievalMode m) {
             return new Settings(m, topK, minSimilarity, rrfK, candidates);
         }
+
+        /** These settings with a caller's top_k and threshold (candidates grow to at least top_k). */
+        public Settings with(RetrievalMode m, int k, double min) {
+            return new Settings(m, k, min, rrfK, Math.max(candidates, k));
+        }
     }
 
     private final EmbeddingModel embeddings;
@@ -69,6 +74,12 @@ public final class HybridRetriever {
     }
 
     public Retrieval retrieve(Scope scope, String question, RetrievalMode requested) {
+        return retrieve(scope, question, settings.withMode(requested));
+    }
+
+    /** Retrieval with per-request settings (top_k, minimum similarity, mode). */
+    public Retrieval retrieve(Scope scope, String question, Settings settings) {
+        RetrievalMode requested = settings.mode();
         RetrievalMode mode = requested != RetrievalMode.DENSE && !store.supportsKeyword(scope.collection())
                 ? RetrievalMode.DENSE : requested;
         List<ScoredChunk> dense = mode == RetrievalMode.KEYWORD ? List.of()
@@ -97,35 +108,35 @@ public final class HybridRetriever {
                 c.identifierRank = ++idRank;
             }
         }
-        boolean aboutThisData = byId.values().stream().anyMatch(c -> c.identifierMatch || similar(c));
+        boolean aboutThisData = byId.values().stream().anyMatch(c -> c.identifierMatch || similar(c, settings));
         List<RetrievedChunk> kept = new ArrayList<>();
         for (Candidate c : byId.values()) {
             boolean relevant = switch (mode) {
-                case DENSE -> similar(c);
+                case DENSE -> similar(c, settings);
                 case HYBRID -> aboutThisData;
                 case KEYWORD -> ids.isEmpty() || c.identifierMatch;
             };
             if (relevant) {
-                kept.add(new RetrievedChunk(c.hit.chunk(), score(mode, c), c.similarity, c.identifierMatch));
+                kept.add(new RetrievedChunk(c.hit.chunk(), score(mode, c, settings), c.similarity, c.identifierMatch));
             }
         }
         kept.sort(Comparator.comparingDouble(RetrievedChunk::score).reversed());
         return new Retrieval(List.copyOf(kept.subList(0, Math.min(settings.topK(), kept.size()))), mode);
     }
 
-    private boolean similar(Candidate c) {
+    private static boolean similar(Candidate c, Settings settings) {
         return c.similarity.isPresent() && c.similarity.getAsDouble() >= settings.minSimilarity();
     }
 
-    private double score(RetrievalMode mode, Candidate c) {
+    private static double score(RetrievalMode mode, Candidate c, Settings settings) {
         return switch (mode) {
             case DENSE -> c.similarity.orElse(-1);
             case KEYWORD -> c.keywordScore;
-            case HYBRID -> rrf(c.denseRank) + rrf(c.keywordRank) + rrf(c.identifierRank);
+            case HYBRID -> rrf(c.denseRank, settings) + rrf(c.keywordRank, settings) + rrf(c.identifierRank, settings);
         };
     }
 
-    private double rrf(int rank) {
+    private static double rrf(int rank, Settings settings) {
         return rank > 0 ? 1.0 / (settings.rrfK() + rank) : 0;
     }
 

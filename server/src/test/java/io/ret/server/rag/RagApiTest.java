@@ -1,0 +1,208 @@
+package io.ret.server.rag;
+
+import static io.ret.server.auth.AuthFixtureAccess.refused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.Status;
+import io.ret.api.v1.ChatRequest;
+import io.ret.api.v1.ChatResponse;
+import io.ret.api.v1.Collection;
+import io.ret.api.v1.CreateCollectionRequest;
+import io.ret.api.v1.GetCollectionRequest;
+import io.ret.api.v1.GetConversationRequest;
+import io.ret.api.v1.GrantCollectionRequest;
+import io.ret.api.v1.Job;
+import io.ret.api.v1.JobState;
+import io.ret.api.v1.ListCollectionsRequest;
+import io.ret.api.v1.ListConversationsRequest;
+import io.ret.api.v1.MessageRole;
+import io.ret.api.v1.RagServiceGrpc;
+import io.ret.api.v1.RetrievalOptions;
+import io.ret.api.v1.RevokeCollectionGrantRequest;
+import io.ret.api.v1.SearchRequest;
+import io.ret.api.v1.Session;
+import io.ret.api.v1.StartIndexingRequest;
+import io.ret.api.v1.WhoAmIRequest;
+import io.ret.server.session.archive.ZipBytes;
+import io.ret.server.testing.SessionClient;
+import io.ret.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upload, index, search and chat end to end through the real channel on the
+ * embedded defaults (MiniLM embeddings, Lucene index, extractive answers).
+ */
+class RagApiTest {
+    private static TestServer server;
+    private static SessionClient alice;
+    private static RagServiceGrpc.RagServiceBlockingStub aliceRag;
+    private static Collection collection;
+    private static Session session;
+
+    static String orders() {
+        StringBuilder csv = new StringBuilder("order_id,customer,city,status,amount\n");
+        String[] cities = {"Berlin", "Lisbon", "Oslo", "Porto", "Turin"};
+        String[] statuses = {"shipped", "pending", "cancelled", "delivered"};
+        for (int i = 1; i <= 120; i++) {
+            csv.append("ORD-2024-").append(String.format("%05d", i)).append(",Customer ").append(i).append(',')
+                    .append(cities[i % cities.length]).append(',').append(statuses[i % statuses.length]).append(',')
+                    .append(10 * i).append(".00\n");
+        }
+        return csv.toString();
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start();
+        alice = SessionClient.newUser(server, "rag-alice");
+        aliceRag = TestServer.bearer(RagServiceGrpc.newBlockingStub(server.channel()), alice.token())
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        session = alice.upload("orders.zip", ZipBytes.zip(Map.of("orders.csv", orders())));
+        collection = aliceRag.createCollection(CreateCollectionRequest.newBuilder().setName("orders")
+                .setDescription("2024 orders").build());
+        Job job = aliceRag.startIndexing(StartIndexingRequest.newBuilder().setSessionId(session.getId())
+                .setCollectionId(collection.getId()).build());
+        List<Job> seen = alice.watch(job.getId());
+        Job done = seen.getLast();
+        assertThat(done.getState()).as("error %s", done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(done.getWorkUnit()).isEqualTo("chunks");
+        assertThat(done.getWorkTotal()).isEqualTo(done.getResult().getIndexing().getChunksIndexed());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void indexingFillsTheCollectionAndReindexingReplacesNotDuplicates() {
+        Collection indexed = aliceRag.getCollection(GetCollectionRequest.newBuilder().setCollectionId(collection.getId()).build());
+        long chunks = indexed.getChunkCount();
+        assertThat(chunks).isPositive();
+        assertThat(indexed.getSessionIdsList()).containsExactly(session.getId());
+        assertThat(indexed.getEmbeddingModel()).containsIgnoringCase("minilm");
+        assertThat(indexed.getDimensions()).isEqualTo(384);
+
+        Job again = alice.await(aliceRag.startIndexing(StartIndexingRequest.newBuilder().setSessionId(session.getId())
+                .setCollectionId(collection.getId()).build()).getId());
+        assertThat(again.getResult().getIndexing().getChunksReplaced()).isEqualTo(chunks);
+        assertThat(again.getResult().getIndexing().getChunksCached()).as("same text, same model: from the cache")
+                .isEqualTo(chunks);
+        assertThat(aliceRag.getCollection(GetCollectionRequest.newBuilder().setCollectionId(collection.getId()).build())
+                .getChunkCount()).isEqualTo(chunks);
+    }
+
+    @Test
+    void searchFindsExactIdentifiers() {
+        var hits = aliceRag.search(SearchRequest.newBuilder().setCollectionId(collection.getId())
+                .setQuery("What is the status of order ORD-2024-00077?").build()).getHitsList();
+        assertThat(hits).isNotEmpty();
+        assertThat(hits.getFirst().getChunk().getText()).contains("ORD-2024-00077");
+        assertThat(hits.getFirst().getChunk().getFile()).isEqualTo("orders.csv");
+        assertThat(hits.getFirst().getChunk().getFirstRow()).isLessThanOrEqualTo(77);
+        assertThat(hits.getFirst().getChunk().getLastRow()).isGreaterThanOrEqualTo(77);
+    }
+
+    @Test
+    void chatStreamsTokensThenCitationsThenUsageAndKeepsTheConversation() {
+        List<ChatResponse> events = new ArrayList<>();
+        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
+                .setQuestion("What is the status of order ORD-2024-00042?").build()).forEachRemaining(events::add);
+        assertThat(events.getFirst().hasStarted()).isTrue();
+        assertThat(events.getLast().hasUsage()).isTrue();
+        assertThat(events.getLast().getUsage().getExtractive()).isTrue();
+        String answer = events.stream().filter(ChatResponse::hasToken).map(ChatResponse::getToken)
+                .reduce("", String::concat);
+        assertThat(answer).contains("ORD-2024-00042").contains("[1]");
+        var citations = events.stream().filter(ChatResponse::hasCitation).map(ChatResponse::getCitation).toList();
+        assertThat(citations).isNotEmpty();
+        assertThat(citations.getFirst().getMarker()).isEqualTo(1);
+        assertThat(citations.getFirst().getFile()).isEqualTo("orders.csv");
+        assertThat(citations.getFirst().getFirstRow()).isLessThanOrEqualTo(42);
+        assertThat(citations.getFirst().getLastRow()).isGreaterThanOrEqualTo(42);
+        assertThat(citations.getFirst().getSnippet()).startsWith("order_id,customer,city,status,amount");
+        assertThat(citations.getFirst().getSessionId()).isEqualTo(session.getId());
+        // order of events: started, tokens, citations, usage
+        int lastToken = lastIndex(events, ChatResponse::hasToken);
+        int firstCitation = events.indexOf(events.stream().filter(ChatResponse::hasCitation).findFirst().orElseThrow());
+        assertThat(lastToken).isLessThan(firstCitation);
+
+        String conversationId = events.getFirst().getStarted().getConversationId();
+        List<ChatResponse> followUp = new ArrayList<>();
+        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setConversationId(conversationId)
+                .setQuestion("And ORD-2024-00043?").build()).forEachRemaining(followUp::add);
+        assertThat(followUp.getFirst().getStarted().getConversationId()).isEqualTo(conversationId);
+
+        var conversation = aliceRag.getConversation(GetConversationRequest.newBuilder()
+                .setConversationId(conversationId).build());
+        assertThat(conversation.getMessagesList()).extracting(m -> m.getRole()).containsExactly(
+                MessageRole.MESSAGE_ROLE_USER, MessageRole.MESSAGE_ROLE_ASSISTANT,
+                MessageRole.MESSAGE_ROLE_USER, MessageRole.MESSAGE_ROLE_ASSISTANT);
+        assertThat(conversation.getMessages(1).getCitationsList()).isNotEmpty();
+        assertThat(aliceRag.listConversations(ListConversationsRequest.getDefaultInstance()).getConversationsList())
+                .extracting(c -> c.getId()).contains(conversationId);
+    }
+
+    @Test
+    void whenNothingClearsTheThresholdTheAnswerSaysSoWithoutAModel() {
+        List<ChatResponse> events = new ArrayList<>();
+        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
+                .setQuestion("Explain the rules of cricket")
+                .setOptions(RetrievalOptions.newBuilder().setMinScore(0.95)).build()).forEachRemaining(events::add);
+        assertThat(events.getLast().getUsage().getNoContext()).isTrue();
+        assertThat(events).noneMatch(ChatResponse::hasCitation);
+        assertThat(events.stream().filter(ChatResponse::hasToken).map(ChatResponse::getToken).reduce("", String::concat))
+                .contains("Nothing in this collection");
+    }
+
+    @Test
+    void otherUsersCannotQueryTheCollectionUntilGranted() {
+        SessionClient bob = SessionClient.newUser(server, "rag-bob");
+        var bobRag = TestServer.bearer(RagServiceGrpc.newBlockingStub(server.channel()), bob.token())
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        SearchRequest search = SearchRequest.newBuilder().setCollectionId(collection.getId()).setQuery("ORD-2024-00001").build();
+        refused(() -> bobRag.search(search), Status.Code.NOT_FOUND, "COLLECTION_NOT_FOUND");
+        refused(() -> bobRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setQuestion("hi").build())
+                .hasNext(), Status.Code.NOT_FOUND, null);
+        assertThat(bobRag.listCollections(ListCollectionsRequest.getDefaultInstance()).getCollectionsList()).isEmpty();
+        // bob's own session cannot be indexed into alice's collection
+        refused(() -> bobRag.startIndexing(StartIndexingRequest.newBuilder().setCollectionId(collection.getId())
+                .setSessionId(session.getId()).build()), Status.Code.NOT_FOUND, null);
+
+        String bobId = TestServer.bearer(server.auth(), bob.token()).whoAmI(WhoAmIRequest.getDefaultInstance()).getId();
+        aliceRag.grantCollection(GrantCollectionRequest.newBuilder().setCollectionId(collection.getId()).setUserId(bobId).build());
+        assertThat(bobRag.search(search).getHitsList()).isNotEmpty();
+        refused(() -> bobRag.grantCollection(GrantCollectionRequest.newBuilder().setCollectionId(collection.getId())
+                .setUserId(bobId).build()), Status.Code.PERMISSION_DENIED, "NOT_COLLECTION_OWNER");
+
+        aliceRag.revokeCollectionGrant(RevokeCollectionGrantRequest.newBuilder().setCollectionId(collection.getId())
+                .setUserId(bobId).build());
+        refused(() -> bobRag.search(search), Status.Code.NOT_FOUND, null);
+    }
+
+    @Test
+    void badRequestsAreRefused() {
+        refused(() -> aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setQuestion("").build())
+                .hasNext(), Status.Code.INVALID_ARGUMENT, null);
+        refused(() -> aliceRag.search(SearchRequest.newBuilder().setCollectionId(collection.getId()).setQuery("x")
+                .setOptions(RetrievalOptions.newBuilder().setTopK(500)).build()), Status.Code.INVALID_ARGUMENT, null);
+        refused(() -> aliceRag.createCollection(CreateCollectionRequest.newBuilder().setName("orders").build()),
+                Status.Code.ALREADY_EXISTS, "COLLECTION_EXISTS");
+    }
+
+    private static <T> int lastIndex(List<T> list, java.util.function.Predicate<T> test) {
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (test.test(list.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
