@@ -17,11 +17,12 @@ import java.util.stream.Stream;
  * Conversion benchmark, one run for the whole table: RET's converter, a bare StAX pass
  * (the ceiling) and the Python baseline (ElementTree, dicts, csv.DictWriter) over the
  * same corpus, each repetition in a fresh process; then RET's memory on one 8 MB and one
- * 512 MB file under the same -Xmx. Medians are printed as a Markdown table.
+ * 512 MB file under the same (small) -Xmx. Medians are printed as a Markdown table, with
+ * the machine's load average, since other work on the machine moves the numbers.
  *
  * <pre>
  * java -cp "bench/target/ret-bench.jar:bench/target/lib/*" io.ret.bench.conversion.ConversionBench \
- *      [--work DIR] [--corpus-mb 288] [--reps 3] [--xmx 256m] [--big-mb 512]
+ *      [--work DIR] [--corpus-mb 288] [--reps 5] [--xmx 256m] [--mem-xmx 64m] [--big-mb 512]
  * </pre>
  */
 public final class ConversionBench {
@@ -35,8 +36,9 @@ public final class ConversionBench {
         Map<String, String> options = options(args);
         Path work = Path.of(options.getOrDefault("--work", System.getProperty("java.io.tmpdir") + "/ret-conversion-bench"));
         int corpusMb = Integer.parseInt(options.getOrDefault("--corpus-mb", "288"));
-        int reps = Integer.parseInt(options.getOrDefault("--reps", "3"));
+        int reps = Integer.parseInt(options.getOrDefault("--reps", "5"));
         String xmx = options.getOrDefault("--xmx", "256m");
+        String memXmx = options.getOrDefault("--mem-xmx", "64m");
         int bigMb = Integer.parseInt(options.getOrDefault("--big-mb", "512"));
 
         Path corpus = work.resolve("corpus");
@@ -51,15 +53,16 @@ public final class ConversionBench {
         }
 
         Map<String, List<Map<String, String>>> results = new HashMap<>();
+        String loadBefore = loadAverage();
         for (int rep = 1; rep <= reps; rep++) {
             record("ret", results, java(xmx, "ret", corpus, clean(work.resolve("out-ret"))));
             record("stax", results, java(xmx, "stax", corpus, null));
             record("python", results, run(List.of("python3", python.toString(), corpus.toString(),
                     clean(work.resolve("out-python")).toString())));
-            record("ret-8mb", results, java(xmx, "ret", small, clean(work.resolve("out-8mb"))));
-            record("ret-big", results, java(xmx, "ret", big, clean(work.resolve("out-big"))));
+            record("ret-8mb", results, java(memXmx, "ret", small, clean(work.resolve("out-8mb"))));
+            record("ret-big", results, java(memXmx, "ret", big, clean(work.resolve("out-big"))));
         }
-        print(results, reps, xmx, bigMb);
+        print(results, reps, xmx, memXmx, bigMb, loadBefore, loadAverage());
     }
 
     private static void generate(Path dir, int totalMb, int fileMb, long seed) throws IOException {
@@ -128,15 +131,22 @@ public final class ConversionBench {
         return values.get(values.size() / 2);
     }
 
-    private static void print(Map<String, List<Map<String, String>>> results, int reps, String xmx, int bigMb) {
+    private static String loadAverage() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2];
+    }
+
+    private static void print(Map<String, List<Map<String, String>>> results, int reps, String xmx, String memXmx,
+            int bigMb, String loadBefore, String loadAfter) {
         double ret = throughput(results.get("ret"));
         double stax = throughput(results.get("stax"));
         double python = throughput(results.get("python"));
         double corpusMb = Double.parseDouble(results.get("ret").getFirst().get("bytes")) / MB;
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "%nCorpus %.0f MiB of XML; medians of %d runs; JVM -Xmx%s; %s, %d cores%n%n",
-                corpusMb, reps, xmx, System.getProperty("java.vm.name") + " " + Runtime.version(),
-                Runtime.getRuntime().availableProcessors()));
+        table.append(String.format(Locale.ROOT, "%nCorpus %.0f MiB of XML; medians of %d runs; JVM -Xmx%s; %s, %d cores;"
+                + " load average %s before, %s after%n%n", corpusMb, reps, xmx,
+                System.getProperty("java.vm.name") + " " + Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                loadBefore, loadAfter));
         table.append("| run | MiB/s of XML | seconds | peak RSS (VmHWM) MiB | live heap after GC MiB |\n");
         table.append("|---|---:|---:|---:|---:|\n");
         row(table, "RET converter", results.get("ret"), ret);
@@ -144,7 +154,8 @@ public final class ConversionBench {
         row(table, "Python baseline (ElementTree + DictWriter)", results.get("python"), python);
         table.append(String.format(Locale.ROOT, "%nRET / Python: %.1fx (goal >= 10x); RET / bare StAX: %.2f (goal >= 0.5)%n%n",
                 ret / python, ret / stax));
-        table.append("| one file | MiB/s | peak RSS (VmHWM) MiB | live heap after GC MiB |\n|---|---:|---:|---:|\n");
+        table.append("| one file, -Xmx" + memXmx + " | MiB/s | peak RSS (VmHWM) MiB | live heap after GC MiB |\n");
+        table.append("|---|---:|---:|---:|\n");
         memoryRow(table, "8 MiB", results.get("ret-8mb"));
         memoryRow(table, bigMb + " MiB", results.get("ret-big"));
         System.out.println(table);
