@@ -28,8 +28,9 @@ import io.ret.server.session.archive.ArchiveLimits;
 /**
  * One measured run in its own JVM: {@code ret INPUT OUT} (the converter) or
  * {@code stax INPUT} (a bare Woodstox pass that only pulls events). Prints one
- * {@code RESULT} line: XML bytes, seconds of work (JVM start excluded), peak RSS
- * (VmHWM), and the largest heap still in use after a garbage collection (the live set).
+ * {@code RESULT} line: XML bytes, seconds of work (JVM start excluded), CPU seconds of the
+ * process over the same span (all threads: JIT and GC included), peak RSS (VmHWM), and the
+ * largest heap still in use after a garbage collection (the live set).
  */
 public final class BenchWorker {
 
@@ -40,6 +41,8 @@ public final class BenchWorker {
         AtomicLong liveAfterGc = trackLiveHeap();
         Path input = Path.of(args[1]);
         long bytes = xmlBytes(input);
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         String detail;
         switch (args[0]) {
@@ -53,8 +56,9 @@ public final class BenchWorker {
             default -> throw new IllegalArgumentException("mode is ret or stax");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("RESULT mode=%s bytes=%d seconds=%.3f vmHwmKb=%d liveHeapKb=%d peakHeapKb=%d %s%n", args[0],
-                bytes, seconds, vmHwmKb(), liveAfterGc.get() / 1024, peakHeapUsed() / 1024, detail);
+        double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        System.out.printf("RESULT mode=%s bytes=%d seconds=%.3f cpuSeconds=%.3f vmHwmKb=%d liveHeapKb=%d peakHeapKb=%d %s%n",
+                args[0], bytes, seconds, cpuSeconds, vmHwmKb(), liveAfterGc.get() / 1024, peakHeapUsed() / 1024, detail);
     }
 
     private static long staxPass(Path input) throws IOException, XMLStreamException {
