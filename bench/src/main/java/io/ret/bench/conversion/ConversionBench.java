@@ -57,6 +57,8 @@ public final class ConversionBench {
         for (int rep = 1; rep <= reps; rep++) {
             record("ret", results, java(xmx, "ret", corpus, clean(work.resolve("out-ret"))));
             record("stax", results, java(xmx, "stax", corpus, null));
+            record("ret-warm", results, java(xmx, "ret", corpus, clean(work.resolve("out-ret")), "--warm-up", small.toString()));
+            record("stax-warm", results, java(xmx, "stax", corpus, null, "--warm-up", small.toString()));
             record("python", results, run(List.of("python3", python.toString(), corpus.toString(),
                     clean(work.resolve("out-python")).toString())));
             record("ret-8mb", results, java(memXmx, "ret", small, clean(work.resolve("out-8mb"))));
@@ -88,12 +90,19 @@ public final class ConversionBench {
         return dir;
     }
 
-    private static Map<String, String> java(String xmx, String mode, Path input, Path out) throws Exception {
+    private static Map<String, String> java(String xmx, String mode, Path input, Path out, String... extra)
+            throws Exception {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx" + xmx, "-cp",
                 System.getProperty("java.class.path"), BenchWorker.class.getName(), mode, input.toString()));
         if (out != null) {
             command.add(out.toString());
+        }
+        command.addAll(List.of(extra));
+        if (out != null) {
+            for (int i = 0; i < 3; i++) {
+                clean(out.resolveSibling(out.getFileName() + "-warm-up-" + i));
+            }
         }
         return run(command);
     }
@@ -146,6 +155,10 @@ public final class ConversionBench {
         double retCpu = throughput(results.get("ret"), "cpuSeconds");
         double staxCpu = throughput(results.get("stax"), "cpuSeconds");
         double pythonCpu = throughput(results.get("python"), "cpuSeconds");
+        double retWarm = throughput(results.get("ret-warm"), "seconds");
+        double staxWarm = throughput(results.get("stax-warm"), "seconds");
+        double retWarmCpu = throughput(results.get("ret-warm"), "cpuSeconds");
+        double staxWarmCpu = throughput(results.get("stax-warm"), "cpuSeconds");
         double corpusMb = Double.parseDouble(results.get("ret").getFirst().get("bytes")) / MB;
         StringBuilder table = new StringBuilder();
         table.append(String.format(Locale.ROOT, "%nCorpus %.0f MiB of XML; medians of %d runs; JVM -Xmx%s; %s, %d cores;"
@@ -155,12 +168,17 @@ public final class ConversionBench {
         table.append("| run | MiB/s of XML (wall) | MiB per CPU-second | seconds | CPU seconds | peak RSS (VmHWM) MiB"
                 + " | live heap after GC MiB |\n");
         table.append("|---|---:|---:|---:|---:|---:|---:|\n");
-        row(table, "RET converter", results.get("ret"), ret, retCpu);
-        row(table, "bare StAX pass (ceiling)", results.get("stax"), stax, staxCpu);
+        row(table, "RET converter, fresh JVM", results.get("ret"), ret, retCpu);
+        row(table, "bare StAX pass (ceiling), fresh JVM", results.get("stax"), stax, staxCpu);
+        row(table, "RET converter, warmed up", results.get("ret-warm"), retWarm, retWarmCpu);
+        row(table, "bare StAX pass (ceiling), warmed up", results.get("stax-warm"), staxWarm, staxWarmCpu);
         row(table, "Python baseline (ElementTree + DictWriter)", results.get("python"), python, pythonCpu);
-        table.append(String.format(Locale.ROOT, "%nRET / Python: %.1fx wall, %.1fx per CPU-second (goal >= 10x)%n"
-                + "RET / bare StAX: %.2f wall, %.2f per CPU-second (goal >= 0.5)%n%n",
-                ret / python, retCpu / pythonCpu, ret / stax, retCpu / staxCpu));
+        table.append(String.format(Locale.ROOT, "%n| ratio | fresh, wall | fresh, per CPU-s | warm, wall | warm, per CPU-s |%n"
+                + "|---|---:|---:|---:|---:|%n"
+                + "| RET / Python (goal >= 10) | %.1f | %.1f | %.1f | %.1f |%n"
+                + "| RET / bare StAX (goal >= 0.5) | %.2f | %.2f | %.2f | %.2f |%n%n",
+                ret / python, retCpu / pythonCpu, retWarm / python, retWarmCpu / pythonCpu,
+                ret / stax, retCpu / staxCpu, retWarm / staxWarm, retWarmCpu / staxWarmCpu));
         table.append("| one file, -Xmx" + memXmx + " | MiB/s | peak RSS (VmHWM) MiB | live heap after GC MiB |\n");
         table.append("|---|---:|---:|---:|\n");
         memoryRow(table, "8 MiB", results.get("ret-8mb"));
