@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -27,9 +28,12 @@ import io.ret.server.session.archive.ArchiveLimits;
 
 /**
  * One measured run in its own JVM: {@code ret INPUT OUT} (the converter) or
- * {@code stax INPUT} (a bare Woodstox pass that only pulls events). Prints one
- * {@code RESULT} line: XML bytes, seconds of work (JVM start excluded), peak RSS
- * (VmHWM), and the largest heap still in use after a garbage collection (the live set).
+ * {@code stax INPUT} (a bare Woodstox pass that only pulls events); with
+ * {@code --warm-up INPUT} the same work is first done three times on that input, untimed,
+ * so the measured run sees compiled code, as a long-running server does. Prints one
+ * {@code RESULT} line: XML bytes, seconds of work (JVM start excluded), CPU seconds of the
+ * process over the same span (all threads: JIT and GC included), peak RSS (VmHWM), and the
+ * largest heap still in use after a garbage collection (the live set).
  */
 public final class BenchWorker {
 
@@ -37,24 +41,44 @@ public final class BenchWorker {
     }
 
     public static void main(String[] args) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(args));
+        Path warmUp = null;
+        int flag = arguments.indexOf("--warm-up");
+        if (flag >= 0) {
+            warmUp = Path.of(arguments.remove(flag + 1));
+            arguments.remove(flag);
+        }
+        String mode = arguments.get(0);
+        Path input = Path.of(arguments.get(1));
+        Path out = arguments.size() > 2 ? Path.of(arguments.get(2)) : null;
+        if (warmUp != null) {
+            for (int i = 0; i < 3; i++) {
+                work(mode, warmUp, out == null ? null : out.resolveSibling(out.getFileName() + "-warm-up-" + i));
+            }
+        }
         AtomicLong liveAfterGc = trackLiveHeap();
-        Path input = Path.of(args[1]);
         long bytes = xmlBytes(input);
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
-        String detail;
-        switch (args[0]) {
+        String detail = work(mode, input, out);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        System.out.printf("RESULT mode=%s bytes=%d seconds=%.3f cpuSeconds=%.3f vmHwmKb=%d liveHeapKb=%d peakHeapKb=%d %s%n",
+                mode + (warmUp != null ? "-warm" : ""), bytes, seconds, cpuSeconds, vmHwmKb(), liveAfterGc.get() / 1024, peakHeapUsed() / 1024, detail);
+    }
+
+    private static String work(String mode, Path input, Path out) throws IOException, XMLStreamException {
+        return switch (mode) {
             case "ret" -> {
                 ConversionSummary summary = new ArchiveConverter(ConversionOptions.defaults(), ArchiveLimits.defaults())
-                        .convert(input, Path.of(args[2]), ConversionProgress.NONE);
-                detail = "rows=" + summary.rowsWritten() + " csvBytes=" + summary.bytesWritten() + " failed="
+                        .convert(input, out, ConversionProgress.NONE);
+                yield "rows=" + summary.rowsWritten() + " csvBytes=" + summary.bytesWritten() + " failed="
                         + summary.filesFailed();
             }
-            case "stax" -> detail = "events=" + staxPass(input);
+            case "stax" -> "events=" + staxPass(input);
             default -> throw new IllegalArgumentException("mode is ret or stax");
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("RESULT mode=%s bytes=%d seconds=%.3f vmHwmKb=%d liveHeapKb=%d peakHeapKb=%d %s%n", args[0],
-                bytes, seconds, vmHwmKb(), liveAfterGc.get() / 1024, peakHeapUsed() / 1024, detail);
+        };
     }
 
     private static long staxPass(Path input) throws IOException, XMLStreamException {

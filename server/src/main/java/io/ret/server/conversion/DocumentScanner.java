@@ -106,7 +106,8 @@ final class DocumentScanner {
             node.hasAttributes = true;
             for (int i = 0; i < attributes; i++) {
                 String namespace = namespaceUris ? reader.getAttributeNamespace(i) : reader.getAttributePrefix(i);
-                Schema.Column column = schema.attribute(node, namespace == null ? "" : namespace, reader.getAttributeLocalName(i));
+                Schema.Column column = schema.attribute(node, i, namespace == null ? "" : namespace,
+                        reader.getAttributeLocalName(i));
                 spill.attribute(column.id(), reader.getAttributeValue(i));
             }
         }

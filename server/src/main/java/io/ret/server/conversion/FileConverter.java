@@ -15,42 +15,61 @@ import org.codehaus.stax2.XMLStreamReader2;
 import io.ret.server.session.archive.ArchiveRejectedException;
 
 /**
- * Converts one XML document: scan to a spill file, plan the tables, write them. A
- * problem of the document itself (not well-formed, bad encoding, an entity, too wide,
- * a corrupt entry) is a {@link FileConversionException}, and nothing of the file is
- * left; a limit of the archive, a cancellation or a failure to write the output ends
- * the whole conversion instead.
+ * Converts one XML document in two steps, which may run on different threads:
+ * {@link #scan} reads the XML into a spill file and learns its {@link Schema};
+ * {@link #write} plans the tables and writes them. A problem of the document itself (not
+ * well-formed, bad encoding, an entity, too wide, a corrupt entry) is a
+ * {@link FileConversionException}, and nothing of the file is left; a limit of the
+ * archive, a cancellation or a failure to write ends the whole conversion instead.
  */
 final class FileConverter {
 
-    private final ConversionOptions options;
-    private final ConversionProgress progress;
-    private final OutputFiles files;
-
-    FileConverter(ConversionOptions options, ConversionProgress progress, OutputFiles files) {
-        this.options = options;
-        this.progress = progress;
-        this.files = files;
+    /** A document read and measured, waiting in its spill file to be written. */
+    record Scanned(String sourcePath, Path spill, Schema schema) {
     }
 
-    List<TableOutput> convert(String sourcePath, InputStream xml) throws IOException, FileConversionException {
-        OutputFiles.Mark mark = files.mark();
-        Path spillFile = files.scratch();
+    private final ConversionOptions options;
+    private final ConversionProgress progress;
+    private final Path outDir;
+
+    FileConverter(ConversionOptions options, ConversionProgress progress, Path outDir) {
+        this.options = options;
+        this.progress = progress;
+        this.outDir = outDir;
+    }
+
+    /** First pass; the spill file is the caller's to delete once written, and is gone if this throws. */
+    Scanned scan(String sourcePath, InputStream xml) throws IOException, FileConversionException {
+        Path spillFile = Files.createTempFile(outDir, ".ret-spill-", ".tmp");
         boolean done = false;
         try {
             Schema schema;
             try (SpillWriter spill = new SpillWriter(Files.newOutputStream(spillFile))) {
                 schema = scan(sourcePath, xml, spill);
             }
-            TablePlan plan = TablePlan.of(schema, options);
+            done = true;
+            return new Scanned(sourcePath, spillFile, schema);
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(spillFile);
+            }
+        }
+    }
+
+    /** Second pass: the file's tables, made through {@code files}; its spill is deleted either way. */
+    List<TableOutput> write(Scanned scanned, OutputFiles files) throws IOException, FileConversionException {
+        OutputFiles.Mark mark = files.mark();
+        boolean done = false;
+        try {
+            TablePlan plan = TablePlan.of(scanned.schema(), options);
             List<TableOutput> outputs;
-            try (SpillReader spill = new SpillReader(Files.newInputStream(spillFile))) {
-                outputs = new TableWriter(plan, options, progress).write(spill, sourcePath, files);
+            try (SpillReader spill = new SpillReader(Files.newInputStream(scanned.spill()))) {
+                outputs = new TableWriter(plan, options, progress).write(spill, scanned.sourcePath(), files);
             }
             done = true;
             return outputs;
         } finally {
-            Files.deleteIfExists(spillFile);
+            Files.deleteIfExists(scanned.spill());
             if (!done) {
                 files.rollback(mark);
             }

@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
- * Names and creates the files of one conversion inside its output directory, and
+ * Names and creates the CSV files of one conversion inside its output directory, and
  * remembers each file and directory it made so that a failed file, or a failed or
- * cancelled conversion, leaves nothing behind.
+ * cancelled conversion, leaves nothing behind. Used by one thread.
  *
  * <p>Names: {@code <entry without .xml>.csv} for a main table and
  * {@code <entry without .xml>.<table>.csv} for the others. In the table part, characters
@@ -71,13 +71,6 @@ final class OutputFiles {
         }
         createDirectories(file.getParent());
         created.add(Files.createFile(file));
-        return file;
-    }
-
-    /** A scratch file in the output directory; the caller deletes it, and rollback does too. */
-    Path scratch() throws IOException {
-        Path file = Files.createTempFile(outDir, ".ret-spill-", ".tmp");
-        created.add(file);
         return file;
     }
 

@@ -64,8 +64,17 @@ final class Schema {
         return node;
     }
 
-    /** The column of an attribute of {@code node}, made on first sight. */
-    Column attribute(PathNode node, String namespace, String local) throws FileConversionException {
+    /**
+     * The column of an attribute of {@code node}, made on first sight. Attributes mostly come
+     * in the same order every time, so the one at {@code position} is tried first.
+     */
+    Column attribute(PathNode node, int position, String namespace, String local) throws FileConversionException {
+        if (position < node.attributes.size()) {
+            Column guess = node.attributes.get(position);
+            if (guess.local() == local && guess.namespace() == namespace) {
+                return guess;
+            }
+        }
         for (Column column : node.attributes) {
             if (column.local() == local && column.namespace() == namespace) {
                 return column;

@@ -75,7 +75,6 @@ final class TablePlan {
         }
     }
 
-    final PathNode record;
     final List<Table> tables = new ArrayList<>();
     /** Per path id: the table whose rows it starts, or null. */
     final Table[] startsRow;
@@ -86,8 +85,7 @@ final class TablePlan {
     /** Per path id: the cell of the element's own text within its table, or -1. */
     final int[] valueCell;
 
-    private TablePlan(PathNode record, int paths, int columns) {
-        this.record = record;
+    private TablePlan(int paths, int columns) {
         this.startsRow = new Table[paths];
         this.joined = new boolean[paths];
         this.cell = new int[columns];
@@ -97,7 +95,7 @@ final class TablePlan {
     static TablePlan of(Schema schema, ConversionOptions options) throws FileConversionException {
         PathNode record = RecordSelector.select(schema, options.recordElement());
         PathNode root = schema.root();
-        TablePlan plan = new TablePlan(record, schema.nodes().size(), schema.columns().size());
+        TablePlan plan = new TablePlan(schema.nodes().size(), schema.columns().size());
         Table[] owner = new Table[schema.nodes().size()];
         for (PathNode node : schema.nodes()) { // parents come first
             boolean join = options.mode() == FlattenMode.JOIN_REPEATED && node.repeated && node != record

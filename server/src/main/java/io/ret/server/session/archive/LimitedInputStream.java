@@ -53,11 +53,6 @@ final class LimitedInputStream extends InputStream {
         this.total = total;
     }
 
-    /** Uncompressed bytes read so far. */
-    long bytesRead() {
-        return bytesRead;
-    }
-
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];

@@ -1,7 +1,9 @@
 package io.ret.server.session.archive;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
@@ -96,7 +98,9 @@ final class ZipArchiveReader implements ArchiveReader {
             case ZipEntry.DEFLATED -> {
                 // our own inflater: a larger buffer than Commons Compress uses, and its count of real input
                 Inflater inflater = new Inflater(true);
-                decompressed = new InflaterInputStream(zip.getRawInputStream(entry), inflater, INFLATE_BUFFER) {
+                // raw deflate ("nowrap") may want one byte past the data, as Inflater's contract says
+                InputStream raw = new SequenceInputStream(zip.getRawInputStream(entry), new ByteArrayInputStream(new byte[1]));
+                decompressed = new InflaterInputStream(raw, inflater, INFLATE_BUFFER) {
                     @Override
                     public void close() throws IOException {
                         try {
