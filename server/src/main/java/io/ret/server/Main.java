@@ -24,6 +24,8 @@ public final class Main {
                         embedded MariaDB and redis-server under ./runtime.
               convert   convert a ZIP archive or directory of XML files into CSV files,
                         locally (no server, no database): ret convert --help
+              worker    run the one job of a ConversionJob / IndexJob resource (in a worker
+                        pod): ret worker --kind ConversionJob --name NAME --namespace NS
               help      show this text
 
             options:
@@ -55,6 +57,7 @@ public final class Main {
         return switch (command) {
             case "serve" -> serve(options, err);
             case "convert" -> ConvertCommand.run(options, out, err);
+            case "worker" -> Worker.run(options, err);
             case "help" -> {
                 out.print(USAGE);
                 yield 0;

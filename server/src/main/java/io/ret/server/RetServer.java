@@ -31,13 +31,8 @@ import io.ret.server.admin.AccountAdministration;
 import io.ret.server.admin.AdminGrpcService;
 import io.ret.server.auth.AuthModule;
 import io.ret.server.conversion.ConversionGrpcService;
-import io.ret.server.conversion.ConversionJobHandler;
 import io.ret.server.job.JobModule;
-import io.ret.server.rag.RagModule;
 import io.ret.server.session.SessionGrpcService;
-import io.ret.server.session.SessionSettings;
-import io.ret.server.session.SessionStorage;
-import io.ret.server.session.SessionStore;
 import io.ret.server.session.Sessions;
 
 /**
@@ -91,17 +86,13 @@ public final class RetServer implements AutoCloseable {
             var administration = new AccountAdministration(auth.accounts(), auth.sessions(), auth.apiKeys(),
                     auth.requests(), auth.credentials(), auth.cache(), platform.audit(), auth.settings(), Clock.systemUTC());
             Clock clock = Clock.systemUTC();
-            SessionSettings sessionSettings = SessionSettings.from(config);
-            SessionStore sessionStore = new SessionStore(engines.db());
-            SessionStorage storage = new SessionStorage(sessionSettings.dir());
-            RagModule rag = new RagModule(platform);
-            closeables.add(rag);
-            JobModule jobModule = new JobModule(platform, List.of(
-                    new ConversionJobHandler(sessionStore, storage, sessionSettings.limits(), clock),
-                    rag.jobHandler(sessionStore, storage, clock)), clock);
+            Features features = Features.create(platform);
+            closeables.add(features);
+            JobModule jobModule = new JobModule(platform, features.jobHandlers(clock),
+                    userId -> auth.accounts().byId(userId).map(a -> a.username()).orElse(userId), clock);
             closeables.add(jobModule);
-            Sessions sessions = new Sessions(sessionStore, storage, sessionSettings, jobModule.jobs(),
-                    accountLimits(auth), engines.db(), clock);
+            Sessions sessions = new Sessions(features.sessions(), features.storage(), features.sessionSettings(),
+                    jobModule.jobs(), accountLimits(auth), engines.db(), clock);
 
             List<BindableService> services = new ArrayList<>(List.of(
                     auth.grpcService(),
@@ -109,7 +100,8 @@ public final class RetServer implements AutoCloseable {
                     new SessionGrpcService(sessions),
                     new ConversionGrpcService(sessions, jobModule.jobs(), clock),
                     new ComparisonServiceGrpc.ComparisonServiceImplBase() { },
-                    rag.grpcService(userId -> auth.accounts().byId(userId).isPresent(), sessions, jobModule.jobs(), clock),
+                    features.rag().grpcService(userId -> auth.accounts().byId(userId).isPresent(), sessions,
+                            jobModule.jobs(), clock),
                     jobModule.grpcService()));
             services.addAll(extraServices.apply(platform));
             Map<String, Supplier<String>> documents = Map.of("/.well-known/jwks.json", auth::jwksJson);

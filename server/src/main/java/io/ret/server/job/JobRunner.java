@@ -13,9 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import io.ret.server.platform.error.ApiException;
 import io.ret.server.platform.events.ErrorLog;
-import io.ret.server.platform.grpc.RequestContext;
 
 /**
  * The in-process executor: runs pending jobs on virtual threads, at most
@@ -35,7 +33,7 @@ public final class JobRunner implements AutoCloseable {
     private final Clock clock;
     private final String runnerId;
     private final Semaphore slots;
-    private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+    private final Map<String, JobExecution> running = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("job-timers").daemon().factory());
@@ -55,7 +53,7 @@ public final class JobRunner implements AutoCloseable {
         this.runnerId = runnerId;
         this.slots = new Semaphore(settings.concurrency());
         this.cancelListener = events.listenAll(job -> {
-            RunningJob local = running.get(job.id());
+            JobExecution local = running.get(job.id());
             if (local != null && job.cancelRequested()) {
                 local.cancel();
             }
@@ -115,58 +113,18 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void start(JobRecord job) {
-        RunningJob run = new RunningJob(job);
-        running.put(job.id(), run);
-        Thread.ofVirtual().name("job-" + job.id()).start(() -> RequestContext
-                .background("job " + job.type().name().toLowerCase(java.util.Locale.ROOT), job.correlationId(), null)
-                .run(() -> execute(run)));
-    }
-
-    private void execute(RunningJob run) {
-        JobRecord job = run.job;
-        JobHandler handler = handlers.get(job.type());
-        try {
-            JobHandler.Outcome outcome = handler.run(job, run);
-            finish(job, JobState.SUCCEEDED, outcome.result(), outcome.resultId(), null, null);
-        } catch (JobCancelledException e) {
-            if (run.shuttingDown && !run.cancelRequested) {
-                requeue(job);
-            } else {
-                finish(job, JobState.CANCELLED, null, null, "CANCELLED", "cancelled by request");
+        JobExecution execution = new JobExecution(job, handlers.get(job.type()), store, events, errors, clock, runnerId,
+                settings.progressEvery(), JobExecution.ProgressListener.NONE);
+        running.put(job.id(), execution);
+        Thread.ofVirtual().name("job-" + job.id()).start(() -> {
+            try {
+                execution.run();
+            } finally {
+                running.remove(job.id());
+                slots.release();
+                wake();
             }
-        } catch (ApiException e) {
-            finish(job, JobState.FAILED, null, null, e.reason(), e.getMessage());
-        } catch (Exception | LinkageError e) {
-            LOG.log(Level.SEVERE, "job " + job.id() + " (" + job.type() + ") failed", e);
-            errors.record("job", job.type().name(), job.ownerId(), e, job.correlationId());
-            finish(job, JobState.FAILED, null, null, "INTERNAL", "internal error; quote correlation id " + job.correlationId());
-        } finally {
-            running.remove(job.id());
-            slots.release();
-            wake();
-        }
-    }
-
-    private void finish(JobRecord job, JobState state, byte[] result, String resultId, String reason, String message) {
-        try {
-            if (!store.finish(job.id(), runnerId, state, result, resultId, reason, message, clock.instant())) {
-                LOG.warning("job " + job.id() + " was taken from this runner before it finished (state " + state + " dropped)");
-            }
-            events.changed(job.id());
-        } catch (RuntimeException e) {
-            // the database is away: the reaper settles the job once it is back
-            LOG.log(Level.WARNING, "cannot record the end of job " + job.id() + ": " + e.getMessage());
-        }
-    }
-
-    /** A job interrupted by this server's shutdown goes back to the queue for another runner. */
-    private void requeue(JobRecord job) {
-        try {
-            store.release(job.id(), runnerId, clock.instant());
-            events.changed(job.id());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot re-queue job " + job.id() + ": " + e.getMessage());
-        }
+        });
     }
 
     private void heartbeat() {
@@ -203,7 +161,7 @@ public final class JobRunner implements AutoCloseable {
         if (dispatcher != null) {
             dispatcher.interrupt();
         }
-        running.values().forEach(RunningJob::shutDown);
+        running.values().forEach(JobExecution::shutDown);
         long deadline = System.currentTimeMillis() + graceMillis;
         while (!running.isEmpty() && System.currentTimeMillis() < deadline) {
             try {
@@ -224,51 +182,5 @@ public final class JobRunner implements AutoCloseable {
     @Override
     public void close() {
         close(5000);
-    }
-
-    /** One job running here, and the context its handler sees. */
-    private final class RunningJob implements JobContext {
-        final JobRecord job;
-        private volatile boolean cancelRequested;
-        private volatile boolean shuttingDown;
-        private long lastWrite;
-        private String lastPhase = "";
-
-        RunningJob(JobRecord job) {
-            this.job = job;
-        }
-
-        void cancel() {
-            cancelRequested = true;
-        }
-
-        void shutDown() {
-            shuttingDown = true;
-        }
-
-        @Override
-        public boolean cancelled() {
-            return cancelRequested || shuttingDown;
-        }
-
-        @Override
-        public synchronized void progress(long done, long total, String phase) {
-            long now = System.nanoTime();
-            // a bounded write rate, but a new phase is always shown
-            if (phase.equals(lastPhase) && now - lastWrite < settings.progressEvery().toNanos()) {
-                return;
-            }
-            lastWrite = now;
-            lastPhase = phase;
-            int percent = total <= 0 ? 0 : (int) Math.min(99, done * 100 / total);
-            try {
-                if (store.progress(job.id(), runnerId, percent, phase, done, total, clock.instant())) {
-                    cancelRequested = true;
-                }
-                events.changed(job.id());
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "progress of job " + job.id() + " not written: " + e.getMessage());
-            }
-        }
     }
 }

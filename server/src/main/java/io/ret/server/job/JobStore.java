@@ -144,6 +144,35 @@ public final class JobStore {
                         + stale.attempts() + " time(s); no retries left", now, now, stale.id(), staleBefore) == 1;
     }
 
+    /**
+     * Ends a job that is not finished yet, whoever runs it (used when its
+     * runner can no longer speak for it, e.g. a worker pod that died).
+     */
+    public boolean settle(String id, JobState state, String reason, String message, Instant now) {
+        return db.update("UPDATE jobs SET state = ?, phase = ?, error_reason = ?, error_message = ?, ended_at = ?,"
+                        + " updated_at = ?, version = version + 1 WHERE id = ? AND state IN ('PENDING','RUNNING')",
+                state, state.name().toLowerCase(java.util.Locale.ROOT), reason, clip(message, 1024), now, now, id) == 1;
+    }
+
+    /** Unfinished jobs of these types, oldest first. */
+    public List<JobRecord> unfinished(List<JobType> types) {
+        if (types.isEmpty()) {
+            return List.of();
+        }
+        String in = String.join(",", types.stream().map(t -> "'" + t.name() + "'").toList());
+        return db.query("SELECT * FROM jobs WHERE state IN ('PENDING','RUNNING') AND type IN (" + in + ") ORDER BY id",
+                JobStore::map);
+    }
+
+    /** Registers a job row if none has this id (a worker started by a resource applied with kubectl). */
+    public boolean insertIfAbsent(JobRecord j) {
+        return db.update("INSERT IGNORE INTO jobs (id, type, owner_id, state, priority, phase, work_unit, subject_id,"
+                        + " result_id, params, max_attempts, correlation_id, created_at, updated_at)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                j.id(), j.type(), j.ownerId(), j.state(), j.priority(), j.phase(), j.type().workUnit(), j.subjectId(),
+                j.resultId(), j.params(), j.maxAttempts(), j.correlationId(), j.createdAt(), j.updatedAt()) == 1;
+    }
+
     public int countByState(JobState state) {
         return db.queryOne("SELECT COUNT(*) FROM jobs WHERE state = ?", r -> r.getInt(1), state).orElse(0);
     }

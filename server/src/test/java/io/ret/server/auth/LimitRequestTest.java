@@ -22,7 +22,8 @@ class LimitRequestTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
+        // the shipped defaults (TestServer raises the session limit for other tests)
+        server = TestServer.builder().set("ret.limits.default.sessions", "3").start();
     }
 
     @AfterAll

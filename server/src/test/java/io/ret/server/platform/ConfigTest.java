@@ -29,6 +29,7 @@ class ConfigTest {
     void defaultsComeFromApplicationYaml() {
         RetConfig config = load(Map.of());
         assertThat(config.grpc().port()).isEqualTo(50051);
+        assertThat(config.grpc().transport()).isEqualTo(RetConfig.Transport.NETTY);
         assertThat(config.observe().port()).isEqualTo(8081);
         assertThat(config.runtimeDir()).isEqualTo(Path.of("runtime").toAbsolutePath());
         assertThat(config.database().embedded()).isTrue();

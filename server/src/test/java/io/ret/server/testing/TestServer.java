@@ -70,7 +70,7 @@ public final class TestServer implements AutoCloseable {
             settings.put("ret.runtime.dir", Path.of("target", "test-runtime", UUID.randomUUID().toString()).toString());
             settings.put("ret.grpc.host", "127.0.0.1");
             settings.put("ret.grpc.port", "0");
-            settings.put("ret.grpc.transport", System.getProperty("ret.test.transport", "helidon"));
+            settings.put("ret.grpc.transport", System.getProperty("ret.test.transport", "netty"));
             settings.put("ret.grpc.shutdown.grace", "PT5S");
             settings.put("ret.observe.host", "127.0.0.1");
             settings.put("ret.observe.port", "0");

@@ -59,7 +59,17 @@ public final class DrainInterceptor implements ServerInterceptor {
             end.run();
             throw e;
         }
+        // a call ends with onComplete or onCancel; a close by an outer stage (the error mapper) skips our wrapper
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onComplete() {
+                try {
+                    super.onComplete();
+                } finally {
+                    end.run();
+                }
+            }
+
             @Override
             public void onCancel() {
                 try {

@@ -1,0 +1,153 @@
+package io.ret.server.job.kubernetes;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.ret.server.job.JobEvents;
+import io.ret.server.job.JobRecord;
+import io.ret.server.job.JobState;
+import io.ret.server.job.JobStore;
+import io.ret.server.job.JobType;
+import io.ret.server.job.Jobs;
+import io.ret.server.platform.error.ApiException;
+
+/**
+ * Runs conversion and indexing jobs on Kubernetes: a submitted job becomes a
+ * ConversionJob / IndexJob resource that the operator turns into a worker
+ * pod; CancelJob sets the resource's cancel flag. Other job types stay with
+ * the local executor. A sweep settles jobs whose worker can no longer speak
+ * for them (the resource failed, was cancelled or vanished), so no client
+ * waits forever on a job whose pod was OOM-killed or lost with its node.
+ */
+public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(KubernetesDispatcher.class.getName());
+    private static final Duration GRACE_BEFORE_MISSING = Duration.ofMinutes(1);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final JobStore store;
+    private final JobEvents events;
+    private final Jobs.Dispatcher local;
+    private final Function<String, String> usernameOf;
+    private final long ttlSeconds;
+    private final Clock clock;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("job-dispatch-sweep").daemon().factory());
+
+    /**
+     * @param local      where jobs without a resource kind go (comparisons)
+     * @param usernameOf user id to username, for the resource's spec.owner
+     */
+    public KubernetesDispatcher(KubernetesClient client, String namespace, JobStore store, JobEvents events,
+                                Jobs.Dispatcher local, Function<String, String> usernameOf, Duration ttl, Clock clock) {
+        this.client = client;
+        this.namespace = namespace;
+        this.store = store;
+        this.events = events;
+        this.local = local;
+        this.usernameOf = usernameOf;
+        this.ttlSeconds = ttl.toSeconds();
+        this.clock = clock;
+    }
+
+    /** The job types that run as resources. */
+    public static List<JobType> dispatchedTypes() {
+        return List.of(JobResources.Kind.values()).stream().map(JobResources.Kind::jobType).toList();
+    }
+
+    public void start(Duration sweepEvery) {
+        sweeper.scheduleWithFixedDelay(this::sweep, sweepEvery.toMillis(), sweepEvery.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void submitted(JobRecord job) {
+        var kind = JobResources.Kind.of(job.type());
+        if (kind.isEmpty()) {
+            local.submitted(job);
+            return;
+        }
+        try {
+            GenericKubernetesResource resource = JobResources.resourceFor(job, kind.get(), usernameOf.apply(job.ownerId()),
+                    namespace, ttlSeconds);
+            client.genericKubernetesResources(JobResources.API_VERSION, kind.get().resourceName())
+                    .inNamespace(namespace).resource(resource).create();
+        } catch (KubernetesClientException | com.google.protobuf.InvalidProtocolBufferException e) {
+            LOG.log(Level.WARNING, "cannot create the resource for job " + job.id(), e);
+            store.settle(job.id(), JobState.FAILED, "DISPATCH_FAILED", "the Kubernetes API refused the job: "
+                    + e.getMessage(), clock.instant());
+            events.changed(job.id());
+            throw ApiException.unavailable("KUBERNETES_UNAVAILABLE",
+                    "the job could not be handed to Kubernetes; retry shortly", Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public void cancelRequested(JobRecord job) {
+        var kind = JobResources.Kind.of(job.type());
+        if (kind.isEmpty()) {
+            local.cancelRequested(job);
+            return;
+        }
+        try {
+            client.genericKubernetesResources(JobResources.API_VERSION, kind.get().resourceName())
+                    .inNamespace(namespace).withName(JobResources.nameOf(job))
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"cancel\":true}}");
+        } catch (KubernetesClientException e) {
+            // the sweep settles it if the resource is gone; the database already says "cancel requested"
+            LOG.log(Level.WARNING, "cannot flag job " + job.id() + " cancelled on Kubernetes: " + e.getMessage());
+        }
+    }
+
+    /** Settles unfinished jobs whose resource says they can no longer finish. */
+    public void sweep() {
+        try {
+            Instant now = clock.instant();
+            for (JobRecord job : store.unfinished(dispatchedTypes())) {
+                var kind = JobResources.Kind.of(job.type()).orElseThrow();
+                GenericKubernetesResource resource = client.genericKubernetesResources(JobResources.API_VERSION,
+                        kind.resourceName()).inNamespace(namespace).withName(JobResources.nameOf(job)).get();
+                boolean settled = false;
+                if (resource == null) {
+                    if (job.createdAt().plus(GRACE_BEFORE_MISSING).isBefore(now)) {
+                        settled = store.settle(job.id(), JobState.FAILED, "WORKER_RESOURCE_MISSING",
+                                "its " + kind.resourceName() + " resource was deleted", now);
+                    }
+                } else {
+                    String phase = JobResources.phase(resource);
+                    String message = JobResources.statusMessage(resource);
+                    if (phase.equals("Failed")) {
+                        settled = store.settle(job.id(), JobState.FAILED, "WORKER_FAILED",
+                                message.isEmpty() ? "its worker failed" : message, now);
+                    } else if (phase.equals("Cancelled")) {
+                        settled = store.settle(job.id(), JobState.CANCELLED, "CANCELLED",
+                                message.isEmpty() ? "cancelled" : message, now);
+                    }
+                }
+                if (settled) {
+                    events.changed(job.id());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "dispatch sweep failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        client.close();
+    }
+}
