@@ -58,6 +58,7 @@ import io.ret.server.platform.observe.ServerMetrics;
 final class Worker {
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
     private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
+    private static final Duration CANCEL_POLL = Duration.ofMillis(500);
     private static final JsonFactory JSON = new JsonFactory();
 
     static final int OK = 0;
@@ -155,11 +156,20 @@ final class Worker {
                                                 AccountStore accounts, Features features, Clock clock, StatusWriter status) {
         JobResources.Request request = JobResources.request(cr, kind);
         String jobId = request.jobId().isEmpty() ? cr.getMetadata().getUid() : request.jobId();
+        Optional<Account> owner = accounts.byUsername(request.owner()).filter(a -> a.usable(clock.instant()));
         Optional<JobRecord> existing = store.get(jobId);
         if (existing.isPresent()) {
+            JobRecord row = existing.get();
+            // the row must be this resource's job, not another one that happens to share the id
+            if (row.type() != kind.jobType() || !row.subjectId().equals(request.sessionId())
+                    || owner.isEmpty() || !row.ownerId().equals(owner.get().id())) {
+                String problem = "job " + jobId + " exists but is not the job this resource describes";
+                status.message(problem);
+                LOG.severe(problem);
+                return Optional.empty();
+            }
             return existing;
         }
-        Optional<Account> owner = accounts.byUsername(request.owner()).filter(a -> a.usable(clock.instant()));
         String problem = owner.isEmpty() ? "spec.owner '" + request.owner() + "' is not an active RET user"
                 : features.sessions().get(request.sessionId())
                 .filter(s -> s.ownerId().equals(owner.get().id()) || owner.get().role() == io.ret.server.platform.security.Role.ADMIN)
@@ -216,14 +226,17 @@ final class Worker {
         timers.scheduleWithFixedDelay(() -> {
             try {
                 store.heartbeat(runner, List.of(jobId), clock.instant());
-                if (cancelFlagged(resource)) {
-                    store.requestCancel(jobId, clock.instant());
-                    execution.cancel();
-                }
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "heartbeat failed: " + e.getMessage());
             }
         }, 0, settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        // kubectl users cancel by setting spec.cancel; checked often so the job stops within about a second
+        timers.scheduleWithFixedDelay(() -> {
+            if (cancelFlagged(resource)) {
+                store.requestCancel(jobId, clock.instant());
+                execution.cancel();
+            }
+        }, CANCEL_POLL.toMillis(), CANCEL_POLL.toMillis(), TimeUnit.MILLISECONDS);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             // SIGTERM: cancelled if that was asked, else back to the queue for the next attempt

@@ -1,7 +1,6 @@
 package io.ret.server.job;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -21,10 +20,12 @@ public final class JobModule implements AutoCloseable {
     private final Jobs jobs;
     private final JobGrpcService grpc;
     private final KubernetesDispatcher kubernetes;
+    private final JobSettings settings;
 
     /** @param usernameOf user id to username (job resources name their owner) */
     public JobModule(Platform platform, List<JobHandler> handlers, Function<String, String> usernameOf, Clock clock) {
         JobSettings settings = JobSettings.from(platform.config().settings());
+        this.settings = settings;
         this.store = new JobStore(platform.db());
         this.events = new JobEvents(platform.redis(), store);
         boolean onKubernetes = settings.dispatcher() == JobSettings.Dispatcher.KUBERNETES;
@@ -62,7 +63,7 @@ public final class JobModule implements AutoCloseable {
     public void start() {
         runner.start();
         if (kubernetes != null) {
-            kubernetes.start(Duration.ofSeconds(10));
+            kubernetes.start(settings.sweepEvery());
         }
     }
 

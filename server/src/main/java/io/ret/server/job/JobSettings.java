@@ -13,9 +13,11 @@ import io.ret.server.platform.config.Settings;
  * @param dispatcher     who runs conversions and indexing: this server, or Kubernetes worker pods
  * @param namespace      where job resources are created (Kubernetes dispatcher)
  * @param resourceTtl    how long finished job resources are kept (Kubernetes dispatcher)
+ * @param sweepEvery     how often unfinished jobs are checked against their resources (Kubernetes dispatcher)
  */
 public record JobSettings(int concurrency, Duration heartbeat, Duration staleAfter, int maxAttempts,
-                          Duration progressEvery, Dispatcher dispatcher, String namespace, Duration resourceTtl) {
+                          Duration progressEvery, Dispatcher dispatcher, String namespace, Duration resourceTtl,
+                          Duration sweepEvery) {
     public enum Dispatcher { LOCAL, KUBERNETES }
 
     public static JobSettings from(Settings s) {
@@ -27,7 +29,8 @@ public record JobSettings(int concurrency, Duration heartbeat, Duration staleAft
                 s.duration("ret.jobs.progress.interval", Duration.ofMillis(10)),
                 s.choice("ret.jobs.dispatcher", Dispatcher.class),
                 s.optionalString("ret.jobs.kubernetes.namespace").orElseGet(JobSettings::podNamespace),
-                s.duration("ret.jobs.kubernetes.ttl", Duration.ZERO));
+                s.duration("ret.jobs.kubernetes.ttl", Duration.ZERO),
+                s.duration("ret.jobs.kubernetes.sweep", Duration.ofMillis(100)));
     }
 
     /** The namespace this pod runs in, or "default" outside Kubernetes. */

@@ -28,6 +28,7 @@ import io.ret.api.v1.SessionState;
 import io.ret.api.v1.StartConversionRequest;
 import io.ret.api.v1.WatchJobRequest;
 import io.ret.server.platform.embedded.EmbeddedRedis;
+import io.ret.server.testing.BigArchive;
 import io.ret.server.session.archive.ZipBytes;
 import io.ret.server.testing.SessionClient;
 import io.ret.server.testing.TestEngines;

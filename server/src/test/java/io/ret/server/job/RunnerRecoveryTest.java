@@ -15,6 +15,7 @@ import io.ret.api.v1.ListOutputsRequest;
 import io.ret.api.v1.LoginRequest;
 import io.ret.api.v1.Session;
 import io.ret.api.v1.WatchJobRequest;
+import io.ret.server.testing.BigArchive;
 import io.ret.server.testing.SessionClient;
 import io.ret.server.testing.ServerProcess;
 import io.ret.server.testing.TestEngines;

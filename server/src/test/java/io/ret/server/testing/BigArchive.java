@@ -1,4 +1,4 @@
-package io.ret.server.job;
+package io.ret.server.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,12 +10,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** A ZIP with one large XML file of orders, for jobs that must run long enough to be interrupted. */
-final class BigArchive {
+public final class BigArchive {
     private BigArchive() {
     }
 
     /** About {@code megabytes} MB of XML; it compresses far beyond the default ratio limit. */
-    static byte[] orders(int megabytes) throws IOException {
+    public static byte[] orders(int megabytes) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             zip.setLevel(Deflater.BEST_SPEED);

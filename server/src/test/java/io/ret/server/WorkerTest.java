@@ -1,0 +1,139 @@
+package io.ret.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.Map;
+
+import io.ret.api.v1.ConversionOptions;
+import io.ret.api.v1.GetJobRequest;
+import io.ret.api.v1.Job;
+import io.ret.api.v1.JobState;
+import io.ret.api.v1.ListOutputsRequest;
+import io.ret.api.v1.Session;
+import io.ret.server.job.kubernetes.JobResources;
+import io.ret.server.kube.KubernetesMock;
+import io.ret.server.platform.Engines;
+import io.ret.server.session.archive.ZipBytes;
+import io.ret.server.testing.BigArchive;
+import io.ret.server.testing.SessionClient;
+import io.ret.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Worker mode against fabric8's CRUD mock API server, MariaDB and Redis: one
+ * resource, one job, the row and the resource's status kept in step.
+ */
+class WorkerTest {
+    private static KubernetesMock kubernetes;
+    private static TestServer apiOnly;
+    private static SessionClient user;
+    private static String username;
+    private static Engines engines;
+
+    @BeforeAll
+    static void start() {
+        kubernetes = new KubernetesMock();
+        // the server only takes requests here; the worker runs the jobs
+        apiOnly = TestServer.builder()
+                .set("ret.jobs.concurrency", "0")
+                .set("ret.archive.max.ratio", "100000")
+                .start();
+        var created = apiOnly.newUser("worker");
+        username = created.getUsername();
+        user = new SessionClient(apiOnly, apiOnly.login(username, TestServer.PASSWORD).getAccessToken());
+        engines = Engines.open(apiOnly.config());
+        // the mock API server numbers resource uids from zero; forget jobs an earlier run registered under them
+        engines.db().update("DELETE FROM jobs WHERE id LIKE '00000000-0000-0000-0000-%'");
+    }
+
+    @AfterAll
+    static void stop() {
+        engines.close();
+        apiOnly.close();
+        kubernetes.close();
+    }
+
+    private static int runWorker(String name) {
+        var resource = kubernetes.client().genericKubernetesResources(JobResources.API_VERSION, "ConversionJob")
+                .inNamespace(KubernetesMock.NAMESPACE).withName(name);
+        return Worker.runJob(apiOnly.config(), engines, resource, JobResources.Kind.CONVERSION_JOB,
+                new PrintStream(new ByteArrayOutputStream()));
+    }
+
+    @Test
+    void aResourceAppliedWithKubectlGetsItsJobRowAndRunsToTheEnd() throws Exception {
+        Session session = user.upload("w.zip", ZipBytes.zip(Map.of("a.xml", "<rows><row>1</row><row>2</row></rows>")));
+        var cr = kubernetes.create("ConversionJob", "kubectl-job", Map.of(
+                "sessionId", session.getId(), "owner", username,
+                "options", Map.of("mode", "child-tables")));
+        String uid = cr.getMetadata().getUid();
+
+        assertThat(runWorker("kubectl-job")).isEqualTo(Worker.OK);
+
+        Job job = user.jobs().getJob(GetJobRequest.newBuilder().setJobId(uid).build());
+        assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(job.getSubjectId()).isEqualTo(session.getId());
+        assertThat(job.getAttempts()).isEqualTo(1);
+        assertThat(user.sessions().listOutputs(ListOutputsRequest.newBuilder().setSessionId(session.getId()).build())
+                .getOutputsList()).extracting(o -> o.getPath()).containsExactly("a.csv");
+        var status = KubernetesMock.section(kubernetes.get("ConversionJob", "kubectl-job"), "status");
+        assertThat(status).containsEntry("jobId", uid).containsEntry("progress", 100);
+        // running it again is harmless: the job is done
+        assertThat(runWorker("kubectl-job")).isEqualTo(Worker.OK);
+    }
+
+    @Test
+    void aResourceFromTheServerRunsTheServersJobRow() throws Exception {
+        Session session = user.upload("s.zip", ZipBytes.zip(Map.of("b.xml", "<rows><row>1</row></rows>")));
+        Job pending = user.startConversion(session.getId(), ConversionOptions.getDefaultInstance());
+        assertThat(pending.getState()).isEqualTo(JobState.JOB_STATE_PENDING);
+        kubernetes.create("ConversionJob", "ret-" + pending.getId(), Map.of(
+                "sessionId", session.getId(), "owner", username, "jobId", pending.getId()));
+
+        assertThat(runWorker("ret-" + pending.getId())).isEqualTo(Worker.OK);
+        assertThat(user.await(pending.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+    }
+
+    @Test
+    void aResourceNamingSomeoneElsesSessionFailsWithAReasonInItsStatus() throws Exception {
+        Session session = user.upload("o.zip", ZipBytes.zip(Map.of("c.xml", "<rows><row>1</row></rows>")));
+        String stranger = apiOnly.newUser("stranger").getUsername();
+        kubernetes.create("ConversionJob", "foreign", Map.of("sessionId", session.getId(), "owner", stranger));
+        assertThat(runWorker("foreign")).isEqualTo(Worker.FAILED);
+        assertThat(KubernetesMock.section(kubernetes.get("ConversionJob", "foreign"), "status").get("message"))
+                .asString().contains("is not a session of " + stranger);
+
+        kubernetes.create("ConversionJob", "ghost", Map.of("sessionId", session.getId(), "owner", "nobody-at-all"));
+        assertThat(runWorker("ghost")).isEqualTo(Worker.FAILED);
+    }
+
+    @Test
+    void theCancelFlagStopsARunningWorkerAndLeavesNothing() throws Exception {
+        Session session = user.upload("big.zip", BigArchive.orders(80));
+        var cr = kubernetes.create("ConversionJob", "to-cancel", Map.of(
+                "sessionId", session.getId(), "owner", username));
+        Thread flagger = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                return;
+            }
+            kubernetes.client().genericKubernetesResources(JobResources.API_VERSION, "ConversionJob")
+                    .inNamespace(KubernetesMock.NAMESPACE).withName("to-cancel")
+                    .edit(r -> {
+                        KubernetesMock.section(r, "spec").put("cancel", true);
+                        return r;
+                    });
+        });
+        assertThat(runWorker("to-cancel")).isEqualTo(Worker.OK);
+        flagger.join();
+        Job job = user.jobs().getJob(GetJobRequest.newBuilder().setJobId(cr.getMetadata().getUid()).build());
+        assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        io.ret.server.auth.AuthFixtureAccess.refused(() -> user.sessions().listOutputs(ListOutputsRequest.newBuilder()
+                .setSessionId(session.getId()).build()), io.grpc.Status.Code.FAILED_PRECONDITION, "NOT_CONVERTED");
+    }
+}

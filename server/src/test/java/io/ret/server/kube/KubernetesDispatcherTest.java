@@ -1,0 +1,111 @@
+package io.ret.server.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.ret.api.v1.CancelJobRequest;
+import io.ret.api.v1.ConversionOptions;
+import io.ret.api.v1.FlattenMode;
+import io.ret.api.v1.Job;
+import io.ret.api.v1.JobState;
+import io.ret.api.v1.Session;
+import io.ret.server.job.kubernetes.JobResources;
+import io.ret.server.session.archive.ZipBytes;
+import io.ret.server.testing.SessionClient;
+import io.ret.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server with ret.jobs.dispatcher=kubernetes, against fabric8's CRUD mock
+ * API server: start calls create resources, CancelJob flags them, and a job
+ * whose resource failed (its pod OOM-killed, say) ends FAILED in the database.
+ */
+class KubernetesDispatcherTest {
+    private static KubernetesMock kubernetes;
+    private static TestServer server;
+    private static SessionClient user;
+    private static String username;
+
+    @BeforeAll
+    static void start() {
+        kubernetes = new KubernetesMock();
+        // the server builds its client the standard way: from these properties (or KUBECONFIG, or in-cluster)
+        System.setProperty("kubernetes.master", kubernetes.url());
+        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+        server = TestServer.builder()
+                .set("ret.jobs.dispatcher", "kubernetes")
+                .set("ret.jobs.kubernetes.namespace", KubernetesMock.NAMESPACE)
+                .set("ret.jobs.kubernetes.sweep", "PT0.3S")
+                .start();
+        username = server.newUser("dispatch").getUsername();
+        user = new SessionClient(server, server.login(username, TestServer.PASSWORD).getAccessToken());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        kubernetes.close();
+        List.of("kubernetes.master", "kubernetes.auth.tryKubeConfig", "kubernetes.auth.tryServiceAccount")
+                .forEach(System::clearProperty);
+    }
+
+    private static Session session() throws Exception {
+        return user.upload("k.zip", ZipBytes.zip(Map.of("a.xml", "<rows><row>1</row></rows>")));
+    }
+
+    @Test
+    void aConversionBecomesAConversionJobResource() throws Exception {
+        Session session = session();
+        Job job = user.startConversion(session.getId(), ConversionOptions.newBuilder()
+                .setMode(FlattenMode.FLATTEN_MODE_JOIN_REPEATED).setJoinSeparator(";").build());
+        assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_PENDING);
+        GenericKubernetesResource cr = kubernetes.get("ConversionJob", "ret-" + job.getId());
+        assertThat(cr).isNotNull();
+        Map<String, Object> spec = KubernetesMock.section(cr, "spec");
+        assertThat(spec).containsEntry("jobId", job.getId())
+                .containsEntry("sessionId", session.getId())
+                .containsEntry("owner", username)
+                .containsEntry("cancel", false)
+                .containsEntry("retries", 1)
+                .containsEntry("ttlSecondsAfterFinished", 3600);
+        assertThat(spec.get("options")).isEqualTo(Map.of("mode", "join-repeated", "joinSeparator", ";", "qualifyWithNamespaceUri", false));
+        // and a worker reading it back gets the same parameters
+        var request = JobResources.request(cr, JobResources.Kind.CONVERSION_JOB);
+        assertThat(ConversionOptions.parseFrom(request.params()).getJoinSeparator()).isEqualTo(";");
+    }
+
+    @Test
+    void cancelJobSetsTheResourcesCancelFlag() throws Exception {
+        Job job = user.startConversion(session().getId(), ConversionOptions.getDefaultInstance());
+        Job cancelled = user.jobs().cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).build());
+        assertThat(cancelled.getState()).as("a pending job is cancelled at once").isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThat(KubernetesMock.section(kubernetes.get("ConversionJob", "ret-" + job.getId()), "spec"))
+                .containsEntry("cancel", true);
+    }
+
+    @Test
+    void aJobWhoseWorkerDiedWithoutAWordEndsFailedWithTheReason() throws Exception {
+        Job job = user.startConversion(session().getId(), ConversionOptions.getDefaultInstance());
+        // the operator gives up on the resource: the pod was OOM-killed and no retries are left
+        kubernetes.client().genericKubernetesResources(JobResources.API_VERSION, "ConversionJob")
+                .inNamespace(KubernetesMock.NAMESPACE).withName("ret-" + job.getId())
+                .editStatus(r -> {
+                    r.getAdditionalProperties().put("status", Map.of("phase", "Failed",
+                            "message", "worker pod OOMKilled (exit code 137); no retries left"));
+                    return r;
+                });
+        Job done = user.await(job.getId());
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(done.getError().getReason()).isEqualTo("WORKER_FAILED");
+        assertThat(done.getError().getMessage()).contains("OOMKilled");
+        assertThat(Duration.ofSeconds(done.getEndTime().getSeconds() - done.getCreateTime().getSeconds()))
+                .isLessThan(Duration.ofSeconds(30));
+    }
+}
