@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import io.ret.server.comparison.DiffCommand;
 import io.ret.server.platform.config.ConfigException;
 import io.ret.server.platform.config.ConfigLoader;
 import io.ret.server.platform.config.RetConfig;
@@ -21,6 +22,7 @@ public final class Main {
             commands:
               serve     run the gRPC server (default). With no configuration it starts an
                         embedded MariaDB and redis-server under ./runtime.
+              diff      compare two CSV files or directories locally (ret diff --help)
               help      show this text
 
             options:
@@ -42,6 +44,9 @@ public final class Main {
         List<String> rest = Arrays.asList(args);
         String command = rest.isEmpty() || rest.getFirst().startsWith("-") ? "serve" : rest.getFirst();
         List<String> options = rest.isEmpty() || rest.getFirst().startsWith("-") ? rest : rest.subList(1, rest.size());
+        if (command.equals("diff")) {
+            return DiffCommand.run(options, out, err);
+        }
         if (options.contains("--help") || options.contains("-h")) {
             command = "help";
         }

@@ -49,6 +49,20 @@ public final class CsvDiffEngine {
         }
     }
 
+    /** Data rows of one file (blank lines not counted), for files present on one side only. */
+    static long countRows(Path file, DiffOptions options, DiffProgress progress) {
+        try (CsvSource source = open(file, "file", options)) {
+            if (source.empty()) {
+                return 0;
+            }
+            ColumnPlan.Side layout = ColumnPlan.Side.of(source.header(), List.of(), List.of());
+            return new RowScanner(source, layout, 0, 0, options, new Checkpoint(progress))
+                    .scan((rowNo, offset, keyHash, rowHash) -> { }).rows();
+        } catch (IOException e) {
+            throw new BadInputException("cannot read: " + describe(e));
+        }
+    }
+
     private static FileDiff compare(CsvSource left, CsvSource right, String path, DiffOptions options,
                                     DeltaSink sink, Checkpoint checkpoint, List<String> warnings) throws IOException {
         if (left.empty() && right.empty()) {
