@@ -37,7 +37,8 @@ record CsvSource(Path data, Path transcoded, long dataStart, byte delimiter, Str
             Path utf8 = transcode(file, charset, workDir);
             try {
                 CsvSource source = read(utf8, 0, charset.name() + " (BOM)");
-                return new CsvSource(utf8, utf8, 0, source.delimiter, source.encoding, source.header, source.empty);
+                return new CsvSource(utf8, utf8, source.dataStart, source.delimiter, source.encoding, source.header,
+                        source.empty);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(utf8);
                 throw e;

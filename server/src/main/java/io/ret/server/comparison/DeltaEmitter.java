@@ -22,7 +22,8 @@ final class DeltaEmitter implements JoinListener {
     long modified;
     long unchanged;
     private final long[] duplicateKeys = new long[2];
-    private final String[] duplicateExample = new String[2];
+    /** Per side: first row, second row and offset of the first row of the example duplicate. */
+    private final long[][] duplicateRows = new long[2][];
 
     DeltaEmitter(String file, ColumnPlan plan, Normalizer normalizer, RowReader leftReader, RowReader rightReader,
                  DeltaSink sink) {
@@ -82,10 +83,9 @@ final class DeltaEmitter implements JoinListener {
             return; // keyless: repeated rows are simply counted
         }
         int side = leftSide ? 0 : 1;
-        if (duplicateKeys[side]++ == 0) {
-            List<String> row = read(leftSide ? leftReader : rightReader, rows.offset[first]);
-            duplicateExample[side] = describeKey(key(row, leftSide ? plan.left() : plan.right()))
-                    + " in data rows " + rows.rowNo[first] + " and " + rows.rowNo[second];
+        // the example is the duplicate that starts earliest, whatever order partitions come in
+        if (duplicateKeys[side]++ == 0 || rows.rowNo[first] < duplicateRows[side][0]) {
+            duplicateRows[side] = new long[] {rows.rowNo[first], rows.rowNo[second], rows.offset[first]};
         }
     }
 
@@ -94,9 +94,12 @@ final class DeltaEmitter implements JoinListener {
         List<String> warnings = new ArrayList<>();
         for (int side = 0; side < 2; side++) {
             if (duplicateKeys[side] > 0) {
+                long[] example = duplicateRows[side];
+                List<String> row = read(side == 0 ? leftReader : rightReader, example[2]);
                 warnings.add((side == 0 ? "left" : "right") + ": " + duplicateKeys[side]
-                        + " key value(s) occur on more than one row (first: " + duplicateExample[side]
-                        + "); rows sharing a key are matched as a multiset within the key");
+                        + " key value(s) occur on more than one row (first: "
+                        + describeKey(key(row, side == 0 ? plan.left() : plan.right())) + " in data rows " + example[0]
+                        + " and " + example[1] + "); rows sharing a key are matched as a multiset within the key");
             }
         }
         return warnings;

@@ -31,6 +31,7 @@ final class SpillFile implements AutoCloseable {
         }
         Files.createDirectories(workDir);
         this.path = Files.createTempFile(workDir, "ret-diff-", ".spill");
+        // on Linux DELETE_ON_CLOSE unlinks at once: the space is freed even if the JVM dies
         this.channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.DELETE_ON_CLOSE);
         this.bits = Integer.numberOfTrailingZeros(partitions);
