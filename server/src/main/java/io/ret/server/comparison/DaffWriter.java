@@ -17,8 +17,8 @@ import java.util.Map;
  * ({@code -->}, {@code --->}, ...) and the action cell shows the arrow used, as daff does.
  * Unchanged rows are not written (like {@code daff --context 0}), so there are no {@code ...}
  * rows. A cell absent on a side is {@code NULL}; a value that is literally {@code NULL} (or
- * {@code _NULL}, ...) gets one more leading underscore. Columns follow the right file, with
- * removed columns placed after their left-hand neighbour.
+ * {@code _NULL}, ...) gets one more leading underscore. Columns follow the right file,
+ * then the removed columns.
  *
  * <p>With {@code labelFiles} each table is preceded by a {@code # path} line and followed by a
  * blank line, so several files can share one stream; without it the output of one file is a
@@ -137,24 +137,16 @@ public final class DaffWriter implements DeltaSink {
         return value.startsWith("NULL", underscores) && value.length() == underscores + 4 ? "_" + value : value;
     }
 
+    /** The right file's columns, then the removed ones in left order (where daff puts them too). */
     private static List<Column> unify(List<String> left, List<String> right) {
         List<Column> columns = new ArrayList<>();
         for (int r = 0; r < right.size(); r++) {
             columns.add(new Column(right.get(r), left.indexOf(right.get(r)), r));
         }
         for (int l = 0; l < left.size(); l++) {
-            if (right.contains(left.get(l))) {
-                continue;
+            if (!right.contains(left.get(l))) {
+                columns.add(new Column(left.get(l), l, -1));
             }
-            int at = 0;
-            for (int before = l - 1; before >= 0; before--) {
-                int position = indexOf(columns, left.get(before));
-                if (position >= 0) {
-                    at = position + 1;
-                    break;
-                }
-            }
-            columns.add(at, new Column(left.get(l), l, -1));
         }
         return columns;
     }
@@ -195,15 +187,6 @@ public final class DaffWriter implements DeltaSink {
             }
         }
         return common;
-    }
-
-    private static int indexOf(List<Column> columns, String name) {
-        for (int i = 0; i < columns.size(); i++) {
-            if (columns.get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static String cell(List<String> row, int index) {

@@ -24,12 +24,12 @@ class WritersTest {
                 "t.csv", DiffOptions.defaults().withWorkDir(dir), daff, DiffProgress.NONE);
         daff.flush();
         assertThat(text.toString()).isEqualTo("""
-                !,,,---,:,+++
-                @@,id,age,old,name,city
-                ->,2,40->41,y,"Bob->Bob, Jr",Y
-                ---,3,50,z,Cy,NULL
-                -->,4,1,w,Di-->Di->x,_NULL
-                +++,5,7,NULL,Ed,Q
+                !,,,:,+++,---
+                @@,id,age,name,city,old
+                ->,2,40->41,"Bob->Bob, Jr",Y,y
+                ---,3,50,Cy,NULL,z
+                -->,4,1,Di-->Di->x,_NULL,w
+                +++,5,7,Ed,Q,NULL
                 """);
     }
 
