@@ -82,12 +82,13 @@ public final class CsvDiffEngine {
         ColumnChanges columns = ColumnPlan.changes(left.header(), right.header());
 
         MemoryBudget budget = new MemoryBudget(options.memoryBudgetBytes());
-        long totalBytes = Files.size(left.data()) + Files.size(right.data());
-        SideStore.SpillPlan spillPlan = new SideStore.SpillPlan(totalBytes, budget, options.workDir());
+        long leftBytes = Files.size(left.data());
+        long rightBytes = Files.size(right.data());
+        SideStore.SpillPlan spillPlan = new SideStore.SpillPlan(leftBytes + rightBytes, budget, options.workDir());
         String refusal = options.ordered() ? "ordered comparison needs more than the memory budget of "
                 + (budget.limit() >> 20) + " MB; raise the budget or compare without ordering" : null;
-        try (SideStore leftRows = new SideStore(budget, spillPlan, left.dataStart(), refusal);
-             SideStore rightRows = new SideStore(budget, spillPlan, right.dataStart(), refusal);
+        try (SideStore leftRows = new SideStore(budget, spillPlan, left.dataStart(), leftBytes, refusal);
+             SideStore rightRows = new SideStore(budget, spillPlan, right.dataStart(), rightBytes, refusal);
              RowReader leftReader = new RowReader(left);
              RowReader rightReader = new RowReader(right)) {
             RowScanner.Stats[] stats = scanBoth(

@@ -17,8 +17,14 @@ final class Hashing {
     private Hashing() {
     }
 
+    static final long SEED = 0x9E3779B97F4A7C15L;
+
+    /**
+     * Eight bytes at a time from {@code from}, then the remaining bytes little-endian in one
+     * word; {@link RowScanner} computes the same while it looks for the end of a cell.
+     */
     static long hash(byte[] bytes, int from, int to) {
-        long h = 0x9E3779B97F4A7C15L;
+        long h = SEED;
         int i = from;
         for (; i + 8 <= to; i += 8) {
             h = round(h, (long) LONGS.get(bytes, i));
@@ -30,7 +36,11 @@ final class Hashing {
             }
             h = round(h, tail);
         }
-        return mix(h ^ (to - from));
+        return finish(h, to - from);
+    }
+
+    static long finish(long h, int length) {
+        return mix(h ^ length);
     }
 
     /** True when any byte in the range is outside ASCII. */
@@ -46,7 +56,7 @@ final class Hashing {
         return (acc & HIGH_BITS) != 0;
     }
 
-    private static long round(long h, long word) {
+    static long round(long h, long word) {
         word *= C1;
         word = Long.rotateLeft(word, 31);
         word *= C2;

@@ -12,10 +12,12 @@ import java.util.Map;
  * Hash join of two row indexes on their key hash. Rows whose key occurs once on each side are
  * paired; a key on more than one row of a side is matched as a multiset within the key (equal
  * row hashes pair up, in row order; the rest are removed or added). In keyless mode the key hash
- * is the row hash, so this is a plain multiset difference. Results come in left row order, then
- * right-only keys in right row order.
+ * is the row hash, so this is a plain multiset difference. Within a bucket, results come in left
+ * row order, then right-only keys in right row order.
  */
 final class KeyJoin {
+    private static final int BUCKET_ROWS = 4096;
+
     private final RowIndex left;
     private final RowIndex right;
     private final JoinListener out;
@@ -38,7 +40,28 @@ final class KeyJoin {
         allocate(Integer.highestOneBit(Math.max(16, Math.max(left.size, right.size) * 2) * 2 - 1));
     }
 
+    /**
+     * Joins in buckets of about {@link #BUCKET_ROWS} rows split by key hash, so that each bucket's
+     * hash table stays in the CPU cache; a table over all rows would cost a cache miss per probe.
+     * Results come bucket by bucket.
+     */
     static void join(RowIndex left, RowIndex right, JoinListener out, Checkpoint checkpoint) {
+        int rows = Math.max(left.size, right.size);
+        int bits = rows <= BUCKET_ROWS ? 0 : 32 - Integer.numberOfLeadingZeros((rows - 1) / BUCKET_ROWS);
+        if (bits == 0) {
+            joinBucket(left, right, out, checkpoint);
+            return;
+        }
+        RowIndex[] lefts = left.split(bits);
+        RowIndex[] rights = right.split(bits);
+        for (int b = 0; b < lefts.length; b++) {
+            joinBucket(lefts[b], rights[b], out, checkpoint);
+            lefts[b] = null;
+            rights[b] = null;
+        }
+    }
+
+    private static void joinBucket(RowIndex left, RowIndex right, JoinListener out, Checkpoint checkpoint) {
         KeyJoin join = new KeyJoin(left, right, out, checkpoint);
         join.build();
         join.emit();
@@ -58,7 +81,13 @@ final class KeyJoin {
         }
     }
 
+    /**
+     * Classifies every row in two tight loops that only note the changed ones, then reports them;
+     * keeping file reads out of the loops keeps the loops small and fast.
+     */
     private void emit() {
+        Changes changes = new Changes();
+        long unchanged = 0;
         for (int l = 0; l < left.size; l++) {
             if ((l & 0xFFFF) == 0) {
                 checkpoint.check();
@@ -69,13 +98,13 @@ final class KeyJoin {
             }
             int r = slotRight[s];
             if (leftNext[l] >= 0 || (r >= 0 && rightNext[r] >= 0)) {
-                group(l, r);
+                changes.add(Changes.GROUP, l, r);
             } else if (r < 0) {
-                out.removed(left, l);
+                changes.add(Changes.REMOVED, l, -1);
             } else if (left.rowHash[l] == right.rowHash[r]) {
-                out.unchanged(1);
+                unchanged++;
             } else {
-                out.candidate(left, l, right, r);
+                changes.add(Changes.CANDIDATE, l, r);
             }
         }
         for (int r = 0; r < right.size; r++) {
@@ -83,14 +112,44 @@ final class KeyJoin {
                 checkpoint.check();
             }
             int s = find(right.keyHash[r]);
-            if (slotRight[s] != r || slotLeft[s] >= 0) {
-                continue;
+            if (slotRight[s] == r && slotLeft[s] < 0) {
+                changes.add(rightNext[r] >= 0 ? Changes.GROUP : Changes.ADDED, -1, r);
             }
-            if (rightNext[r] >= 0) {
-                group(-1, r);
-            } else {
-                out.added(right, r);
+        }
+        out.unchanged(unchanged);
+        for (int i = 0; i < changes.size; i++) {
+            if ((i & 0xFFF) == 0) {
+                checkpoint.check();
             }
+            int l = changes.left[i];
+            int r = changes.right[i];
+            switch (changes.kind[i]) {
+                case Changes.GROUP -> group(l, r);
+                case Changes.REMOVED -> out.removed(left, l);
+                case Changes.ADDED -> out.added(right, r);
+                default -> out.candidate(left, l, right, r);
+            }
+        }
+    }
+
+    /** Growable list of (kind, left row, right row). */
+    private static final class Changes {
+        static final byte CANDIDATE = 0, REMOVED = 1, ADDED = 2, GROUP = 3;
+        byte[] kind = new byte[256];
+        int[] left = new int[256];
+        int[] right = new int[256];
+        int size;
+
+        void add(byte k, int l, int r) {
+            if (size == kind.length) {
+                kind = Arrays.copyOf(kind, size * 2);
+                left = Arrays.copyOf(left, size * 2);
+                right = Arrays.copyOf(right, size * 2);
+            }
+            kind[size] = k;
+            left[size] = l;
+            right[size] = r;
+            size++;
         }
     }
 

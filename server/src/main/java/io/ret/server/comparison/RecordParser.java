@@ -24,11 +24,16 @@ final class RecordParser {
      */
     static Record parse(byte[] b, int from, int limit, boolean eof, byte delimiter) {
         List<String> cells = new ArrayList<>();
-        ByteArrayOutputStream cell = new ByteArrayOutputStream();
+        ByteArrayOutputStream quoted = null;
         int p = from;
         while (true) {
-            cell.reset();
-            if (p < limit && b[p] == '"') {
+            int start = p;
+            boolean isQuoted = p < limit && b[p] == '"';
+            if (isQuoted) {
+                if (quoted == null) {
+                    quoted = new ByteArrayOutputStream();
+                }
+                quoted.reset();
                 p++;
                 while (true) {
                     if (p >= limit) {
@@ -42,23 +47,25 @@ final class RecordParser {
                             return null;
                         }
                         if (p + 1 < limit && b[p + 1] == '"') {
-                            cell.write('"');
+                            quoted.write('"');
                             p += 2;
                             continue;
                         }
                         p++;
                         break;
                     }
-                    cell.write(b[p++]);
+                    quoted.write(b[p++]);
                 }
+                start = p; // text after the closing quote is kept as is
             }
             while (p < limit && b[p] != delimiter && b[p] != '\n' && b[p] != '\r') {
-                cell.write(b[p++]);
+                p++;
             }
             if (p >= limit && !eof) {
                 return null;
             }
-            cells.add(cell.toString(StandardCharsets.UTF_8));
+            String text = new String(b, start, p - start, StandardCharsets.UTF_8);
+            cells.add(isQuoted ? quoted.toString(StandardCharsets.UTF_8) + text : text);
             if (p >= limit) {
                 return new Record(cells, p);
             }

@@ -51,6 +51,26 @@ final class RowIndex {
         keyHash = rowHash;
     }
 
+    /** Splits into 2^bits indexes by key hash (bits independent of the spill partitions'), keeping row order. */
+    RowIndex[] split(int bits) {
+        int[] counts = new int[1 << bits];
+        for (int i = 0; i < size; i++) {
+            counts[bucketOf(keyHash[i], bits)]++;
+        }
+        RowIndex[] buckets = new RowIndex[counts.length];
+        for (int b = 0; b < buckets.length; b++) {
+            buckets[b] = new RowIndex(counts[b]);
+        }
+        for (int i = 0; i < size; i++) {
+            buckets[bucketOf(keyHash[i], bits)].add(rowNo[i], offset[i], keyHash[i], rowHash[i]);
+        }
+        return buckets;
+    }
+
+    private static int bucketOf(long keyHash, int bits) {
+        return (int) (Hashing.mix(keyHash ^ 0x2545F4914F6CDD1DL) >>> (64 - bits));
+    }
+
     /** Number of distinct key hashes that occur more than once. */
     int duplicateKeys() {
         long[] keys = Arrays.copyOf(keyHash, size);

@@ -14,7 +14,8 @@ final class RowReader implements AutoCloseable {
     private final FileChannel channel;
     private final byte delimiter;
     private final long size;
-    private byte[] window = new byte[16 << 10];
+    // small: most reads are of single scattered rows, and a longer row makes it grow
+    private byte[] window = new byte[4 << 10];
     private long windowStart = -1;
     private int windowLength;
 

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Reads one side's data rows and hands each on as (row number, offset, key hash, row hash)
- * without building strings: cells are located with a word-at-a-time search for delimiter, CR and
- * LF, validated as UTF-8 only when they hold non-ASCII bytes, and hashed in place. Quoting rules
+ * without building strings: an unquoted cell is located, hashed and checked for non-ASCII bytes
+ * in one word-at-a-time pass, and validated as UTF-8 only when it has non-ASCII bytes. Quoting rules
  * are those of {@link RecordParser}. Blank lines are skipped and not counted.
  */
 final class RowScanner {
@@ -42,6 +42,9 @@ final class RowScanner {
     private long bufStart;
     private boolean eof;
     private byte[] cellBuf = new byte[256];
+    private final boolean normalizes;
+    private long cellHash;
+    private boolean cellNonAscii;
 
     // state of the row being parsed; reset at each (re)start of a row
     private long rowHash;
@@ -55,6 +58,7 @@ final class RowScanner {
         this.side = side;
         this.header = source.header();
         this.normalizer = new Normalizer(options);
+        this.normalizes = options.trimWhitespace() || options.ignoreCase();
         this.checkpoint = checkpoint;
         this.delimiter = source.delimiter();
         this.delimiterPattern = ONES * (delimiter & 0xFF);
@@ -175,17 +179,17 @@ final class RowScanner {
                 }
                 if (escaped || t > q + 1) {
                     int n = unquote(p + 1, q, t);
-                    cell(col, cellBuf, 0, n);
+                    cell(col, cellBuf, 0, n, Hashing.hasNonAscii(cellBuf, 0, n), false);
                 } else {
-                    cell(col, buf, p + 1, q);
+                    cell(col, buf, p + 1, q, Hashing.hasNonAscii(buf, p + 1, q), false);
                 }
                 p = t;
             } else {
-                int t = findStop(p);
+                int t = scanCell(p);
                 if (t >= limit && !eof) {
                     return -1;
                 }
-                cell(col, buf, p, t);
+                cell(col, buf, p, t, cellNonAscii, true);
                 p = t;
             }
             col++;
@@ -226,6 +230,49 @@ final class RowScanner {
         return p;
     }
 
+    /**
+     * {@link #findStop} that also hashes the bytes it passes ({@link Hashing#hash} of the cell)
+     * and notes whether any is non-ASCII, so an unquoted cell is read once.
+     */
+    private int scanCell(int p) {
+        int start = p;
+        long h = Hashing.SEED;
+        long seen = 0;
+        while (p + 8 <= limit) {
+            long word = (long) Hashing.LONGS.get(buf, p);
+            long found = zeroBytes(word ^ delimiterPattern) | zeroBytes(word ^ LF_PATTERN) | zeroBytes(word ^ CR_PATTERN);
+            if (found != 0) {
+                int before = Long.numberOfTrailingZeros(found) >>> 3;
+                if (before > 0) {
+                    long tail = word & (-1L >>> (64 - (before << 3)));
+                    seen |= tail;
+                    h = Hashing.round(h, tail);
+                }
+                p += before;
+                cellHash = Hashing.finish(h, p - start);
+                cellNonAscii = (seen & Hashing.HIGH_BITS) != 0;
+                return p;
+            }
+            seen |= word;
+            h = Hashing.round(h, word);
+            p += 8;
+        }
+        long tail = 0;
+        int shift = 0;
+        while (p < limit && buf[p] != delimiter && buf[p] != '\n' && buf[p] != '\r') {
+            tail |= (buf[p] & 0xFFL) << shift;
+            shift += 8;
+            p++;
+        }
+        if (shift > 0) {
+            seen |= tail;
+            h = Hashing.round(h, tail);
+        }
+        cellHash = Hashing.finish(h, p - start);
+        cellNonAscii = (seen & Hashing.HIGH_BITS) != 0;
+        return p;
+    }
+
     /** High bit set in each zero byte (exact for the lowest one, which is all we use). */
     private static long zeroBytes(long x) {
         return (x - ONES) & ~x & Hashing.HIGH_BITS;
@@ -250,8 +297,8 @@ final class RowScanner {
         return n;
     }
 
-    private void cell(int col, byte[] b, int from, int to) {
-        boolean nonAscii = Hashing.hasNonAscii(b, from, to);
+    /** {@code hashed}: {@link #cellHash} holds the raw hash of these bytes. */
+    private void cell(int col, byte[] b, int from, int to, boolean nonAscii, boolean hashed) {
         if (nonAscii) {
             int bad = Utf8.firstInvalid(b, from, to);
             if (bad >= 0) {
@@ -267,7 +314,7 @@ final class RowScanner {
         if (slot < 0 && key < 0) {
             return;
         }
-        long h = normalizer.hash(b, from, to, nonAscii);
+        long h = hashed && !normalizes ? cellHash : normalizer.hash(b, from, to, nonAscii);
         if (slot >= 0) {
             rowHash += Hashing.mix(h ^ slotSeed[slot]);
         }

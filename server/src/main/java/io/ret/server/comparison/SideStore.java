@@ -44,6 +44,7 @@ final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
     private final MemoryBudget budget;
     private final SpillPlan plan;
     private final long dataStart;
+    private final long dataEnd;
     private final String refusal;
     private RowIndex memory = new RowIndex(INITIAL_ROWS);
     private long reserved;
@@ -53,10 +54,11 @@ final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
      * @param refusal null to allow spilling, else the message of the failure when the budget is
      *                exceeded (ordered comparison cannot be partitioned)
      */
-    SideStore(MemoryBudget budget, SpillPlan plan, long dataStart, String refusal) {
+    SideStore(MemoryBudget budget, SpillPlan plan, long dataStart, long dataEnd, String refusal) {
         this.budget = budget;
         this.plan = plan;
         this.dataStart = dataStart;
+        this.dataEnd = dataEnd;
         this.refusal = refusal;
     }
 
@@ -66,21 +68,38 @@ final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
             spill.add(rowNo, offset, keyHash, rowHash);
             return;
         }
-        if (memory.isFull()) {
-            int capacity = memory.capacity() + (memory.capacity() >> 1);
-            long extra = (long) (capacity - memory.capacity()) * MemoryBudget.BYTES_PER_ROW;
-            if (budget.tryReserve(extra)) {
-                reserved += extra;
-                memory.grow(capacity);
-            } else if (refusal != null) {
+        if (memory.isFull() && !grow(rowNo, offset - dataStart)) {
+            if (refusal != null) {
                 throw new BadInputException(refusal);
-            } else {
-                spillTo(plan.partitions(rowNo, offset - dataStart));
-                spill.add(rowNo, offset, keyHash, rowHash);
-                return;
             }
+            spillTo(plan.partitions(rowNo, offset - dataStart));
+            spill.add(rowNo, offset, keyHash, rowHash);
+            return;
         }
         memory.add(rowNo, offset, keyHash, rowHash);
+    }
+
+    /**
+     * Makes room within the budget: the first time to the row count the file size suggests (so
+     * large files are not copied over and over while growing), then by half.
+     */
+    private boolean grow(long rowsSoFar, long bytesSoFar) {
+        int current = memory.capacity();
+        long estimate = current == INITIAL_ROWS && bytesSoFar > 0
+                ? (long) ((double) (dataEnd - dataStart) * rowsSoFar / bytesSoFar * 1.05) : 0;
+        for (long wanted : new long[] {estimate, current + (current >> 1)}) {
+            wanted = Math.min(wanted, Integer.MAX_VALUE - 16);
+            if (wanted <= current) {
+                continue;
+            }
+            long extra = (wanted - current) * MemoryBudget.BYTES_PER_ROW;
+            if (budget.tryReserve(extra)) {
+                reserved += extra;
+                memory.grow((int) wanted);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Moves the in-memory rows to a spill file with the given partition count. */
