@@ -84,11 +84,12 @@ public final class CsvDiffEngine {
         MemoryBudget budget = new MemoryBudget(options.memoryBudgetBytes());
         long leftBytes = Files.size(left.data());
         long rightBytes = Files.size(right.data());
-        SideStore.SpillPlan spillPlan = new SideStore.SpillPlan(leftBytes + rightBytes, budget, options.workDir());
+        SideStore.Plan storePlan = new SideStore.Plan(leftBytes, rightBytes, budget, options.workDir(),
+                options.ordered());
         String refusal = options.ordered() ? "ordered comparison needs more than the memory budget of "
                 + (budget.limit() >> 20) + " MB; raise the budget or compare without ordering" : null;
-        try (SideStore leftRows = new SideStore(budget, spillPlan, left.dataStart(), leftBytes, refusal);
-             SideStore rightRows = new SideStore(budget, spillPlan, right.dataStart(), rightBytes, refusal);
+        try (SideStore leftRows = new SideStore(budget, storePlan, left.dataStart(), leftBytes, refusal);
+             SideStore rightRows = new SideStore(budget, storePlan, right.dataStart(), rightBytes, refusal);
              RowReader leftReader = new RowReader(left);
              RowReader rightReader = new RowReader(right)) {
             RowScanner.Stats[] stats = scanBoth(
@@ -97,7 +98,7 @@ public final class CsvDiffEngine {
                     checkpoint);
             if (leftRows.spilled() != rightRows.spilled()) {
                 SideStore inMemory = leftRows.spilled() ? rightRows : leftRows;
-                inMemory.spillTo(spillPlan.partitions());
+                inMemory.spillTo(storePlan.partitions());
                 inMemory.finish();
             }
             raggedWarning("left", stats[0], plan.left().headerSize(), warnings);
@@ -118,12 +119,17 @@ public final class CsvDiffEngine {
             sink.beginFile(path, left.header(), right.header());
             DeltaEmitter emitter = new DeltaEmitter(path, used, new Normalizer(options), leftReader, rightReader, sink);
             if (options.ordered()) {
-                OrderedAligner.align(leftRows.memory(), rightRows.memory(), emitter, checkpoint);
+                OrderedAligner.align(leftRows.memory().part(0), rightRows.memory().part(0), emitter, checkpoint);
             } else if (!leftRows.spilled()) {
-                KeyJoin.join(leftRows.memory(), rightRows.memory(), emitter, checkpoint);
+                Buckets leftBuckets = leftRows.memory().rows() >= rightRows.memory().rows() ? leftRows.memory() : null;
+                Buckets rightBuckets = rightRows.memory(leftBuckets);
+                KeyJoin.join(leftRows.memory(rightBuckets), rightBuckets, emitter, checkpoint);
             } else {
-                for (int p = 0; p < leftRows.spill().partitions(); p++) {
-                    KeyJoin.join(leftRows.spill().read(p), rightRows.spill().read(p), emitter, checkpoint);
+                SpillFile l = leftRows.spill();
+                SpillFile r = rightRows.spill();
+                for (int p = 0; p < l.partitions(); p++) {
+                    int bits = Buckets.bitsFor(Math.max(l.rows(p), r.rows(p)));
+                    KeyJoin.join(l.read(p, bits), r.read(p, bits), emitter, checkpoint);
                 }
             }
             warnings.addAll(emitter.duplicateWarnings());

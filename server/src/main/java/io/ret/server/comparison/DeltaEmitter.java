@@ -42,12 +42,12 @@ final class DeltaEmitter implements JoinListener {
 
     @Override
     public void candidate(RowIndex left, int l, RowIndex right, int r) {
-        List<String> before = read(leftReader, left.offset[l]);
-        List<String> after = read(rightReader, right.offset[r]);
+        List<String> before = read(leftReader, left.offset(l));
+        List<String> after = read(rightReader, right.offset(r));
         if (!sameKey(before, after)) {
             // two different keys with one 64-bit hash: report them as what they are
-            emitRemoved(left.rowNo[l], before);
-            emitAdded(right.rowNo[r], after);
+            emitRemoved(left.rowNo(l), before);
+            emitAdded(right.rowNo(r), after);
             return;
         }
         List<CellChange> changes = new ArrayList<>();
@@ -63,18 +63,18 @@ final class DeltaEmitter implements JoinListener {
             return;
         }
         modified++;
-        sink.accept(new RowDelta(file, ChangeType.MODIFIED, key(before, plan.left()), left.rowNo[l], right.rowNo[r],
+        sink.accept(new RowDelta(file, ChangeType.MODIFIED, key(before, plan.left()), left.rowNo(l), right.rowNo(r),
                 changes, before, after));
     }
 
     @Override
     public void removed(RowIndex left, int l) {
-        emitRemoved(left.rowNo[l], read(leftReader, left.offset[l]));
+        emitRemoved(left.rowNo(l), read(leftReader, left.offset(l)));
     }
 
     @Override
     public void added(RowIndex right, int r) {
-        emitAdded(right.rowNo[r], read(rightReader, right.offset[r]));
+        emitAdded(right.rowNo(r), read(rightReader, right.offset(r)));
     }
 
     @Override
@@ -84,8 +84,8 @@ final class DeltaEmitter implements JoinListener {
         }
         int side = leftSide ? 0 : 1;
         // the example is the duplicate that starts earliest, whatever order partitions come in
-        if (duplicateKeys[side]++ == 0 || rows.rowNo[first] < duplicateRows[side][0]) {
-            duplicateRows[side] = new long[] {rows.rowNo[first], rows.rowNo[second], rows.offset[first]};
+        if (duplicateKeys[side]++ == 0 || rows.rowNo(first) < duplicateRows[side][0]) {
+            duplicateRows[side] = new long[] {rows.rowNo(first), rows.rowNo(second), rows.offset(first)};
         }
     }
 

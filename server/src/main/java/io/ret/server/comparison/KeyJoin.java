@@ -16,8 +16,6 @@ import java.util.Map;
  * row order, then right-only keys in right row order.
  */
 final class KeyJoin {
-    private static final int BUCKET_ROWS = 4096;
-
     private final RowIndex left;
     private final RowIndex right;
     private final JoinListener out;
@@ -40,24 +38,15 @@ final class KeyJoin {
         allocate(Integer.highestOneBit(Math.max(16, Math.max(left.size, right.size) * 2) * 2 - 1));
     }
 
-    /**
-     * Joins in buckets of about {@link #BUCKET_ROWS} rows split by key hash, so that each bucket's
-     * hash table stays in the CPU cache; a table over all rows would cost a cache miss per probe.
-     * Results come bucket by bucket.
-     */
-    static void join(RowIndex left, RowIndex right, JoinListener out, Checkpoint checkpoint) {
-        int rows = Math.max(left.size, right.size);
-        int bits = rows <= BUCKET_ROWS ? 0 : 32 - Integer.numberOfLeadingZeros((rows - 1) / BUCKET_ROWS);
-        if (bits == 0) {
-            joinBucket(left, right, out, checkpoint);
-            return;
+    /** Joins bucket by bucket (both sides split alike), releasing each bucket once joined. */
+    static void join(Buckets left, Buckets right, JoinListener out, Checkpoint checkpoint) {
+        if (left.bits() != right.bits()) {
+            throw new IllegalArgumentException("buckets differ: " + left.bits() + " and " + right.bits() + " bits");
         }
-        RowIndex[] lefts = left.split(bits);
-        RowIndex[] rights = right.split(bits);
-        for (int b = 0; b < lefts.length; b++) {
-            joinBucket(lefts[b], rights[b], out, checkpoint);
-            lefts[b] = null;
-            rights[b] = null;
+        for (int b = 0; b < left.count(); b++) {
+            joinBucket(left.part(b), right.part(b), out, checkpoint);
+            left.release(b);
+            right.release(b);
         }
     }
 
@@ -70,12 +59,12 @@ final class KeyJoin {
     private void build() {
         // backwards, so that each chain lists its rows in ascending order
         for (int i = left.size - 1; i >= 0; i--) {
-            int s = insert(left.keyHash[i]);
+            int s = insert(left.keyHash(i));
             leftNext[i] = slotLeft[s];
             slotLeft[s] = i;
         }
         for (int i = right.size - 1; i >= 0; i--) {
-            int s = insert(right.keyHash[i]);
+            int s = insert(right.keyHash(i));
             rightNext[i] = slotRight[s];
             slotRight[s] = i;
         }
@@ -92,7 +81,7 @@ final class KeyJoin {
             if ((l & 0xFFFF) == 0) {
                 checkpoint.check();
             }
-            int s = find(left.keyHash[l]);
+            int s = find(left.keyHash(l));
             if (slotLeft[s] != l) {
                 continue; // a later row of a duplicated key: handled with its first row
             }
@@ -101,7 +90,7 @@ final class KeyJoin {
                 changes.add(Changes.GROUP, l, r);
             } else if (r < 0) {
                 changes.add(Changes.REMOVED, l, -1);
-            } else if (left.rowHash[l] == right.rowHash[r]) {
+            } else if (left.rowHash(l) == right.rowHash(r)) {
                 unchanged++;
             } else {
                 changes.add(Changes.CANDIDATE, l, r);
@@ -111,7 +100,7 @@ final class KeyJoin {
             if ((r & 0xFFFF) == 0) {
                 checkpoint.check();
             }
-            int s = find(right.keyHash[r]);
+            int s = find(right.keyHash(r));
             if (slotRight[s] == r && slotLeft[s] < 0) {
                 changes.add(rightNext[r] >= 0 ? Changes.GROUP : Changes.ADDED, -1, r);
             }
@@ -165,13 +154,13 @@ final class KeyJoin {
         }
         Map<Long, ArrayDeque<Integer>> unmatchedRight = new HashMap<>();
         for (int r : rights) {
-            unmatchedRight.computeIfAbsent(right.rowHash[r], h -> new ArrayDeque<>()).add(r);
+            unmatchedRight.computeIfAbsent(right.rowHash(r), h -> new ArrayDeque<>()).add(r);
         }
         boolean[] rightMatched = new boolean[rights.size()];
         long unchanged = 0;
         List<Integer> removed = new ArrayList<>();
         for (int l : lefts) {
-            ArrayDeque<Integer> same = unmatchedRight.get(left.rowHash[l]);
+            ArrayDeque<Integer> same = unmatchedRight.get(left.rowHash(l));
             if (same != null && !same.isEmpty()) {
                 rightMatched[Collections.binarySearch(rights, same.poll())] = true;
                 unchanged++;

@@ -3,12 +3,12 @@ package io.ret.server.comparison;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The memory both sides' row indexes may take together. A row is charged for its index record
- * and for its share of the join's hash table and chains, so a pair that fits here also fits
- * when joined.
+ * The memory both sides' row indexes may take together. A row is charged for its 32-byte index
+ * record plus room for bucket growth and the join's chains; the join's hash table covers one
+ * bucket at a time and is negligible.
  */
 final class MemoryBudget {
-    static final int BYTES_PER_ROW = 64;
+    static final int BYTES_PER_ROW = 40;
 
     private final long limit;
     private final AtomicLong used = new AtomicLong();

@@ -49,14 +49,14 @@ final class OrderedAligner {
             }
             int l0 = w.l0(), l1 = w.l1(), r0 = w.r0(), r1 = w.r1();
             int prefix = 0;
-            while (l0 + prefix < l1 && r0 + prefix < r1 && left.rowHash[l0 + prefix] == right.rowHash[r0 + prefix]) {
+            while (l0 + prefix < l1 && r0 + prefix < r1 && left.rowHash(l0 + prefix) == right.rowHash(r0 + prefix)) {
                 prefix++;
             }
             out.unchanged(prefix);
             l0 += prefix;
             r0 += prefix;
             int suffix = 0;
-            while (l1 - suffix > l0 && r1 - suffix > r0 && left.rowHash[l1 - 1 - suffix] == right.rowHash[r1 - 1 - suffix]) {
+            while (l1 - suffix > l0 && r1 - suffix > r0 && left.rowHash(l1 - 1 - suffix) == right.rowHash(r1 - 1 - suffix)) {
                 suffix++;
             }
             l1 -= suffix;
@@ -110,11 +110,11 @@ final class OrderedAligner {
         int[] rightPos = new int[capacity];
         boolean[] used = new boolean[capacity];
         for (int l = l0; l < l1; l++) {
-            int s = slot(keys, used, mask, left.rowHash[l]);
+            int s = slot(keys, used, mask, left.rowHash(l));
             leftCount[s] = (byte) Math.min(2, leftCount[s] + 1);
         }
         for (int r = r0; r < r1; r++) {
-            int s = slot(keys, used, mask, right.rowHash[r]);
+            int s = slot(keys, used, mask, right.rowHash(r));
             rightCount[s] = (byte) Math.min(2, rightCount[s] + 1);
             rightPos[s] = r;
         }
@@ -123,7 +123,7 @@ final class OrderedAligner {
         int[] rs = new int[ls.length];
         int m = 0;
         for (int l = l0; l < l1 && m < ls.length; l++) {
-            int s = slot(keys, used, mask, left.rowHash[l]);
+            int s = slot(keys, used, mask, left.rowHash(l));
             if (leftCount[s] == 1 && rightCount[s] == 1) {
                 ls[m] = l;
                 rs[m] = rightPos[s];

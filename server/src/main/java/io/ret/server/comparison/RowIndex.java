@@ -3,81 +3,88 @@ package io.ret.server.comparison;
 import java.util.Arrays;
 
 /**
- * Rows of one side as 32 bytes each: row number, byte offset in the file (to re-read the row
- * when it changed), key hash and row hash. Row numbers ascend with the index.
+ * Rows of one side as 32 bytes each, stored together so that writing or reading a row touches
+ * one cache line: row number, byte offset in the file (to re-read the row when it changed), key
+ * hash and row hash.
  */
 final class RowIndex {
     static final int RECORD_BYTES = 32;
 
-    long[] rowNo;
-    long[] offset;
-    long[] keyHash;
-    long[] rowHash;
+    private long[] data;
     int size;
 
     RowIndex(int capacity) {
-        capacity = Math.max(capacity, 16);
-        rowNo = new long[capacity];
-        offset = new long[capacity];
-        keyHash = new long[capacity];
-        rowHash = new long[capacity];
+        data = new long[capacity * 4];
+    }
+
+    long rowNo(int i) {
+        return data[i << 2];
+    }
+
+    long offset(int i) {
+        return data[(i << 2) + 1];
+    }
+
+    long keyHash(int i) {
+        return data[(i << 2) + 2];
+    }
+
+    long rowHash(int i) {
+        return data[(i << 2) + 3];
     }
 
     int capacity() {
-        return rowNo.length;
+        return data.length >> 2;
     }
 
     boolean isFull() {
-        return size == rowNo.length;
+        return size << 2 == data.length;
     }
 
     void grow(int capacity) {
-        rowNo = Arrays.copyOf(rowNo, capacity);
-        offset = Arrays.copyOf(offset, capacity);
-        keyHash = Arrays.copyOf(keyHash, capacity);
-        rowHash = Arrays.copyOf(rowHash, capacity);
+        data = Arrays.copyOf(data, capacity * 4);
     }
 
     void add(long row, long at, long key, long hash) {
-        rowNo[size] = row;
-        offset[size] = at;
-        keyHash[size] = key;
-        rowHash[size] = hash;
+        int i = size << 2;
+        data[i] = row;
+        data[i + 1] = at;
+        data[i + 2] = key;
+        data[i + 3] = hash;
         size++;
     }
 
-    /** Keyless comparison: the row hash is the key. */
-    void keyByRowHash() {
-        keyHash = rowHash;
-    }
-
-    /** Splits into 2^bits indexes by key hash (bits independent of the spill partitions'), keeping row order. */
-    RowIndex[] split(int bits) {
-        int[] counts = new int[1 << bits];
-        for (int i = 0; i < size; i++) {
-            counts[bucketOf(keyHash[i], bits)]++;
+    /** Reorders by row number, if not in order already. */
+    void sortByRow() {
+        int i = 1;
+        while (i < size && rowNo(i - 1) < rowNo(i)) {
+            i++;
         }
-        RowIndex[] buckets = new RowIndex[counts.length];
-        for (int b = 0; b < buckets.length; b++) {
-            buckets[b] = new RowIndex(counts[b]);
+        if (i >= size) {
+            return;
         }
-        for (int i = 0; i < size; i++) {
-            buckets[bucketOf(keyHash[i], bits)].add(rowNo[i], offset[i], keyHash[i], rowHash[i]);
+        Integer[] order = new Integer[size];
+        for (int k = 0; k < size; k++) {
+            order[k] = k;
         }
-        return buckets;
-    }
-
-    private static int bucketOf(long keyHash, int bits) {
-        return (int) (Hashing.mix(keyHash ^ 0x2545F4914F6CDD1DL) >>> (64 - bits));
+        Arrays.sort(order, (a, b) -> Long.compare(rowNo(a), rowNo(b)));
+        long[] sorted = new long[data.length];
+        for (int k = 0; k < size; k++) {
+            System.arraycopy(data, order[k] << 2, sorted, k << 2, 4);
+        }
+        data = sorted;
     }
 
     /** Number of distinct key hashes that occur more than once. */
     int duplicateKeys() {
-        long[] keys = Arrays.copyOf(keyHash, size);
+        long[] keys = new long[size];
+        for (int k = 0; k < size; k++) {
+            keys[k] = keyHash(k);
+        }
         Arrays.sort(keys);
         int duplicates = 0;
-        for (int i = 1; i < keys.length; i++) {
-            if (keys[i] == keys[i - 1] && (i == 1 || keys[i - 1] != keys[i - 2])) {
+        for (int k = 1; k < keys.length; k++) {
+            if (keys[k] == keys[k - 1] && (k == 1 || keys[k - 1] != keys[k - 2])) {
                 duplicates++;
             }
         }

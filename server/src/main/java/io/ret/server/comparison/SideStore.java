@@ -4,30 +4,35 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Collects one side's rows: in memory while the shared {@link MemoryBudget} allows, then in a
- * {@link SpillFile} (grace-hash partitioning). The first side to spill fixes the partition count
- * for both, estimated from the bytes per row seen so far and both files' sizes.
+ * Collects one side's rows: in memory, split into {@link Buckets}, while the shared
+ * {@link MemoryBudget} allows; otherwise in a {@link SpillFile} (grace-hash partitioning). After
+ * the first {@value #INITIAL_ROWS} rows the store sizes itself for the row count the file size
+ * suggests, and a file that will not fit spills at once rather than after filling the budget.
  */
 final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
-    /** Shared by both sides of one comparison. */
-    static final class SpillPlan {
+    /** Decisions both sides of one comparison must share: bucket bits and partition count. */
+    static final class Plan {
         private static final int MAX_PARTITIONS = 256;
         private final long totalBytes;
+        private final long largestFileBytes;
         private final MemoryBudget budget;
         private final Path workDir;
+        private final boolean ordered;
         private int partitions;
+        private int bucketBits = -1;
 
-        SpillPlan(long totalBytes, MemoryBudget budget, Path workDir) {
-            this.totalBytes = totalBytes;
+        Plan(long leftBytes, long rightBytes, MemoryBudget budget, Path workDir, boolean ordered) {
+            this.totalBytes = leftBytes + rightBytes;
+            this.largestFileBytes = Math.max(leftBytes, rightBytes);
             this.budget = budget;
             this.workDir = workDir;
+            this.ordered = ordered;
         }
 
         /** Fixed on first call: enough partitions that each needs at most half the budget. */
-        synchronized int partitions(long rowsSoFar, long bytesSoFar) {
+        synchronized int partitions(double bytesPerRow) {
             if (partitions == 0) {
-                double bytesPerRow = Math.max(1.0, (double) bytesSoFar / Math.max(1, rowsSoFar));
-                double rows = totalBytes / bytesPerRow;
+                double rows = totalBytes / Math.max(1.0, bytesPerRow);
                 double wanted = rows * MemoryBudget.BYTES_PER_ROW / Math.max(1, budget.limit() / 2);
                 partitions = Math.min(MAX_PARTITIONS, Integer.highestOneBit((int) Math.max(2, Math.ceil(wanted)) * 2 - 1));
             }
@@ -37,16 +42,25 @@ final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
         synchronized int partitions() {
             return partitions;
         }
+
+        /** Fixed on first call, from the larger file; ordered comparison keeps one bucket in row order. */
+        synchronized int bucketBits(double bytesPerRow) {
+            if (bucketBits < 0) {
+                bucketBits = ordered ? 0 : Buckets.bitsFor((long) (largestFileBytes / Math.max(1.0, bytesPerRow)));
+            }
+            return bucketBits;
+        }
     }
 
     private static final int INITIAL_ROWS = 1024;
 
     private final MemoryBudget budget;
-    private final SpillPlan plan;
+    private final Plan plan;
     private final long dataStart;
     private final long dataEnd;
     private final String refusal;
-    private RowIndex memory = new RowIndex(INITIAL_ROWS);
+    private Buckets memory = new Buckets(0, INITIAL_ROWS);
+    private boolean sized;
     private long reserved;
     private SpillFile spill;
 
@@ -54,7 +68,7 @@ final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
      * @param refusal null to allow spilling, else the message of the failure when the budget is
      *                exceeded (ordered comparison cannot be partitioned)
      */
-    SideStore(MemoryBudget budget, SpillPlan plan, long dataStart, long dataEnd, String refusal) {
+    SideStore(MemoryBudget budget, Plan plan, long dataStart, long dataEnd, String refusal) {
         this.budget = budget;
         this.plan = plan;
         this.dataStart = dataStart;
@@ -68,44 +82,61 @@ final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
             spill.add(rowNo, offset, keyHash, rowHash);
             return;
         }
-        if (memory.isFull() && !grow(rowNo, offset - dataStart)) {
-            if (refusal != null) {
-                throw new BadInputException(refusal);
+        RowIndex part = memory.partFor(keyHash);
+        if (part.isFull()) {
+            if (!makeRoom(part, rowNo, offset - dataStart)) {
+                if (refusal != null) {
+                    throw new BadInputException(refusal);
+                }
+                spillTo(plan.partitions(bytesPerRow(rowNo, offset - dataStart)));
+                spill.add(rowNo, offset, keyHash, rowHash);
+                return;
             }
-            spillTo(plan.partitions(rowNo, offset - dataStart));
-            spill.add(rowNo, offset, keyHash, rowHash);
-            return;
+            part = memory.partFor(keyHash);
         }
-        memory.add(rowNo, offset, keyHash, rowHash);
+        part.add(rowNo, offset, keyHash, rowHash);
     }
 
-    /**
-     * Makes room within the budget: the first time to the row count the file size suggests (so
-     * large files are not copied over and over while growing), then by half.
-     */
-    private boolean grow(long rowsSoFar, long bytesSoFar) {
-        int current = memory.capacity();
-        long estimate = current == INITIAL_ROWS && bytesSoFar > 0
-                ? (long) ((double) (dataEnd - dataStart) * rowsSoFar / bytesSoFar * 1.05) : 0;
-        for (long wanted : new long[] {estimate, current + (current >> 1)}) {
-            wanted = Math.min(wanted, Integer.MAX_VALUE - 16);
-            if (wanted <= current) {
-                continue;
+    /** The first time: buckets sized for the estimated rows; later: the full bucket grows by half. */
+    private boolean makeRoom(RowIndex part, long rowsSoFar, long bytesSoFar) {
+        if (!sized) {
+            sized = true;
+            double bytesPerRow = bytesPerRow(rowsSoFar, bytesSoFar);
+            long rows = (long) ((dataEnd - dataStart) / bytesPerRow * 1.05) + 16;
+            if (!reserve(rows)) {
+                return false;
             }
-            long extra = (wanted - current) * MemoryBudget.BYTES_PER_ROW;
-            if (budget.tryReserve(extra)) {
-                reserved += extra;
-                memory.grow((int) wanted);
-                return true;
-            }
+            int bits = plan.bucketBits(bytesPerRow);
+            memory = memory.rebucket(bits, (int) Math.min(Integer.MAX_VALUE - 16, (rows >> bits) + 16), false);
+            return true;
         }
-        return false;
+        int more = (part.capacity() >> 1) + 16;
+        if (part.capacity() + (long) more > Integer.MAX_VALUE - 16 || !reserve(more)) {
+            return false;
+        }
+        part.grow(part.capacity() + more);
+        return true;
+    }
+
+    private boolean reserve(long rows) {
+        long bytes = rows * MemoryBudget.BYTES_PER_ROW;
+        if (!budget.tryReserve(bytes)) {
+            return false;
+        }
+        reserved += bytes;
+        return true;
+    }
+
+    private static double bytesPerRow(long rows, long bytes) {
+        return Math.max(1.0, (double) bytes / Math.max(1, rows));
     }
 
     /** Moves the in-memory rows to a spill file with the given partition count. */
     void spillTo(int partitions) throws IOException {
         spill = new SpillFile(plan.workDir, partitions);
-        spill.addAll(memory);
+        for (int b = 0; b < memory.count(); b++) {
+            spill.addAll(memory.part(b));
+        }
         memory = null;
         budget.release(reserved);
         reserved = 0;
@@ -118,10 +149,10 @@ final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
         }
     }
 
-    /** Keyless fallback: the row hash becomes the key, re-partitioning spilled rows by it. */
+    /** Keyless fallback: the row hash becomes the key, re-bucketing (or re-partitioning) by it. */
     void keyByRowHash() throws IOException {
         if (spill == null) {
-            memory.keyByRowHash();
+            memory = memory.rebucket(memory.bits(), 16, true);
             return;
         }
         SpillFile rekeyed = new SpillFile(plan.workDir, spill.partitions());
@@ -129,7 +160,7 @@ final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
             for (int p = 0; p < spill.partitions(); p++) {
                 RowIndex rows = spill.read(p);
                 for (int i = 0; i < rows.size; i++) {
-                    rekeyed.add(rows.rowNo[i], rows.offset[i], rows.rowHash[i], rows.rowHash[i]);
+                    rekeyed.add(rows.rowNo(i), rows.offset(i), rows.rowHash(i), rows.rowHash(i));
                 }
             }
             rekeyed.finish();
@@ -153,12 +184,20 @@ final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
         return duplicates;
     }
 
-    boolean spilled() {
-        return spill != null;
+    /** The in-memory rows, split like {@code other}'s so bucket b meets bucket b. */
+    Buckets memory(Buckets other) {
+        if (other != null && other.bits() != memory.bits()) {
+            memory = memory.rebucket(other.bits(), 16, false);
+        }
+        return memory;
     }
 
-    RowIndex memory() {
+    Buckets memory() {
         return memory;
+    }
+
+    boolean spilled() {
+        return spill != null;
     }
 
     SpillFile spill() {

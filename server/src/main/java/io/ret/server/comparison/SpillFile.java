@@ -62,7 +62,7 @@ final class SpillFile implements AutoCloseable {
 
     void addAll(RowIndex rows) throws IOException {
         for (int i = 0; i < rows.size; i++) {
-            add(rows.rowNo[i], rows.offset[i], rows.keyHash[i], rows.rowHash[i]);
+            add(rows.rowNo(i), rows.offset(i), rows.keyHash(i), rows.rowHash(i));
         }
     }
 
@@ -80,6 +80,24 @@ final class SpillFile implements AutoCloseable {
         return partitionRows[partition];
     }
 
+    /** A partition in row order, split into buckets for the join. */
+    Buckets read(int partition, int bits) throws IOException {
+        Buckets buckets = new Buckets(bits, (int) (partitionRows[partition] >> bits) + 16);
+        ByteBuffer block = ByteBuffer.allocate(BLOCK_BYTES);
+        for (int b = 0; b < blocks; b++) {
+            if (blockPartition[b] != partition) {
+                continue;
+            }
+            readBlock(b, block);
+            while (block.hasRemaining()) {
+                buckets.add(block.getLong(), block.getLong(), block.getLong(), block.getLong());
+            }
+        }
+        buckets.sortByRow(); // rows kept in memory before the spill come bucket by bucket
+        return buckets;
+    }
+
+    /** A partition as one index, in the order written. */
     RowIndex read(int partition) throws IOException {
         RowIndex rows = new RowIndex((int) partitionRows[partition]);
         ByteBuffer block = ByteBuffer.allocate(BLOCK_BYTES);
@@ -87,19 +105,23 @@ final class SpillFile implements AutoCloseable {
             if (blockPartition[b] != partition) {
                 continue;
             }
-            block.clear().limit(blockRecords[b] * RowIndex.RECORD_BYTES);
-            long at = (long) b * BLOCK_BYTES;
-            while (block.hasRemaining()) {
-                if (channel.read(block, at + block.position()) < 0) {
-                    throw new IOException("spill file " + path + " is shorter than written");
-                }
-            }
-            block.flip();
+            readBlock(b, block);
             while (block.hasRemaining()) {
                 rows.add(block.getLong(), block.getLong(), block.getLong(), block.getLong());
             }
         }
         return rows;
+    }
+
+    private void readBlock(int b, ByteBuffer block) throws IOException {
+        block.clear().limit(blockRecords[b] * RowIndex.RECORD_BYTES);
+        long at = (long) b * BLOCK_BYTES;
+        while (block.hasRemaining()) {
+            if (channel.read(block, at + block.position()) < 0) {
+                throw new IOException("spill file " + path + " is shorter than written");
+            }
+        }
+        block.flip();
     }
 
     private void writeBlock(int p) throws IOException {
