@@ -86,8 +86,10 @@ final class Buckets {
         return duplicates;
     }
 
-    /** Lets a joined bucket be collected before the next one is joined. */
-    void release(int bucket) {
-        parts[bucket] = new RowIndex(0);
+    /** Empties every bucket but keeps its arrays, to load the next spill partition without garbage. */
+    void clear() {
+        for (RowIndex part : parts) {
+            part.size = 0;
+        }
     }
 }

@@ -127,9 +127,13 @@ public final class CsvDiffEngine {
             } else {
                 SpillFile l = leftRows.spill();
                 SpillFile r = rightRows.spill();
+                Buckets leftPartition = null;
+                Buckets rightPartition = null;
                 for (int p = 0; p < l.partitions(); p++) {
                     int bits = Buckets.bitsFor(Math.max(l.rows(p), r.rows(p)));
-                    KeyJoin.join(l.read(p, bits), r.read(p, bits), emitter, checkpoint);
+                    leftPartition = l.read(p, bits, leftPartition);
+                    rightPartition = r.read(p, bits, rightPartition);
+                    KeyJoin.join(leftPartition, rightPartition, emitter, checkpoint);
                 }
             }
             warnings.addAll(emitter.duplicateWarnings());

@@ -38,15 +38,13 @@ final class KeyJoin {
         allocate(Integer.highestOneBit(Math.max(16, Math.max(left.size, right.size) * 2) * 2 - 1));
     }
 
-    /** Joins bucket by bucket (both sides split alike), releasing each bucket once joined. */
+    /** Joins bucket by bucket (both sides split alike). */
     static void join(Buckets left, Buckets right, JoinListener out, Checkpoint checkpoint) {
         if (left.bits() != right.bits()) {
             throw new IllegalArgumentException("buckets differ: " + left.bits() + " and " + right.bits() + " bits");
         }
         for (int b = 0; b < left.count(); b++) {
             joinBucket(left.part(b), right.part(b), out, checkpoint);
-            left.release(b);
-            right.release(b);
         }
     }
 

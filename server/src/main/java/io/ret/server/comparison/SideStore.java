@@ -29,11 +29,14 @@ final class SideStore implements RowScanner.RowConsumer, AutoCloseable {
             this.ordered = ordered;
         }
 
-        /** Fixed on first call: enough partitions that each needs at most half the budget. */
+        /**
+         * Fixed on first call: enough partitions that one of them (both sides) needs at most an
+         * eighth of the budget, so a spilled comparison works in less memory than pairs that fit.
+         */
         synchronized int partitions(double bytesPerRow) {
             if (partitions == 0) {
                 double rows = totalBytes / Math.max(1.0, bytesPerRow);
-                double wanted = rows * MemoryBudget.BYTES_PER_ROW / Math.max(1, budget.limit() / 2);
+                double wanted = rows * MemoryBudget.BYTES_PER_ROW / Math.max(1, budget.limit() / 8);
                 partitions = Math.min(MAX_PARTITIONS, Integer.highestOneBit((int) Math.max(2, Math.ceil(wanted)) * 2 - 1));
             }
             return partitions;

@@ -80,9 +80,19 @@ final class SpillFile implements AutoCloseable {
         return partitionRows[partition];
     }
 
-    /** A partition in row order, split into buckets for the join. */
-    Buckets read(int partition, int bits) throws IOException {
-        Buckets buckets = new Buckets(bits, (int) (partitionRows[partition] >> bits) + 16);
+    /**
+     * A partition in row order, split into buckets for the join; {@code reuse} (may be null) is
+     * filled instead of new buckets when it has the same bits.
+     */
+    Buckets read(int partition, int bits, Buckets reuse) throws IOException {
+        Buckets buckets;
+        if (reuse != null && reuse.bits() == bits) {
+            buckets = reuse;
+            buckets.clear();
+        } else {
+            // hashing spreads rows evenly: 10% over the mean leaves few buckets to grow
+            buckets = new Buckets(bits, (int) ((partitionRows[partition] >> bits) * 1.1) + 64);
+        }
         ByteBuffer block = ByteBuffer.allocate(BLOCK_BYTES);
         for (int b = 0; b < blocks; b++) {
             if (blockPartition[b] != partition) {
