@@ -21,13 +21,17 @@ import java.util.stream.Stream;
  *     [--budget-mb 256] [--daff node_modules/daff/bin/daff.js] [--out FILE]
  * </pre>
  *
- * Every run is a separate process: RET in a fresh JVM ({@link DiffRun}, flags {@link #JVM_FLAGS}),
- * daff under node. Wall time is measured around the process (start-up included); peak memory is
- * the process's peak RSS (VmHWM for the JVM, resourceUsage().maxRSS for node). Both tools'
- * added/removed/modified counts are checked against what the generator made.
+ * Every run is a separate process: RET in a fresh JVM ({@link DiffRun}, flags {@link #JVM_FLAGS},
+ * which suit a short-lived command-line JVM), daff under node. Wall time is measured around the
+ * process (start-up included); peak memory is the process's peak RSS (VmHWM for the JVM,
+ * resourceUsage().maxRSS for node). Both tools' added/removed/modified counts are checked against
+ * what the generator made. A last row times the engine alone in one warmed-up JVM with default
+ * JIT settings ({@link #WARM_FLAGS}), as it runs inside the server.
  */
 public final class DiffBenchmark {
-    static final List<String> JVM_FLAGS = List.of("-Xmx512m", "-XX:+UseParallelGC");
+    static final List<String> JVM_FLAGS = List.of("-Xms32m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    static final List<String> WARM_FLAGS = List.of("-Xms32m", "-Xmx512m", "-XX:+UseSerialGC");
+    private static final int WARM_TIMES = 6;
 
     /** One process run. */
     record Run(double wallSeconds, long peakRssKb, long added, long removed, long modified) {
@@ -55,8 +59,10 @@ public final class DiffBenchmark {
         Path right = dir.resolve("right-" + rows + ".csv");
         PairGenerator.Expected expected = PairGenerator.write(left, right, rows, 1);
         System.out.println("generated " + rows + " rows: " + expected);
-        List<Run> ret = repeat(repeat, () -> runRet(left, right, budgetMb, dir), expected);
+        List<Run> ret = repeat(repeat, () -> runRet(JVM_FLAGS, left, right, budgetMb, dir, 1).getFirst(), expected);
         report.append(row(rows, "RET", ret));
+        List<Run> warm = runRet(WARM_FLAGS, left, right, budgetMb, dir, WARM_TIMES);
+        warm = warm.subList(1, warm.size()); // the first comparison warms the JVM up
         List<Run> daffRuns = daff == null ? List.of() : repeat(daffRepeat, () -> runDaff(daff, left, right, dir), expected);
         if (!daffRuns.isEmpty()) {
             report.append(row(rows, "daff " + daffVersion(daff), daffRuns));
@@ -70,12 +76,17 @@ public final class DiffBenchmark {
             Path bigRight = dir.resolve("right-" + bigRows + ".csv");
             PairGenerator.Expected bigExpected = PairGenerator.write(bigLeft, bigRight, bigRows, 2);
             System.out.println("generated " + bigRows + " rows: " + bigExpected);
-            big = repeat(Math.max(1, repeat / 2), () -> runRet(bigLeft, bigRight, budgetMb, dir), bigExpected);
+            big = repeat(Math.max(1, repeat / 2), () -> runRet(JVM_FLAGS, bigLeft, bigRight, budgetMb, dir, 1).getFirst(),
+                    bigExpected);
             report.append(row(bigRows, "RET", big));
             Files.deleteIfExists(bigLeft);
             Files.deleteIfExists(bigRight);
         }
 
+        report.append(String.format(Locale.ROOT, "| %,d rows | RET engine in a warm JVM (%s) | %.2f | %.2f–%.2f | – | %d |%n",
+                rows, String.join(" ", WARM_FLAGS), median(warm, Run::wallSeconds),
+                warm.stream().mapToDouble(Run::wallSeconds).min().orElse(0),
+                warm.stream().mapToDouble(Run::wallSeconds).max().orElse(0), warm.size()));
         report.append('\n');
         double retWall = median(ret, Run::wallSeconds);
         if (!daffRuns.isEmpty()) {
@@ -113,21 +124,28 @@ public final class DiffBenchmark {
         return runs;
     }
 
-    private static Run runRet(Path left, Path right, long budgetMb, Path dir) throws Exception {
+    /** One JVM comparing {@code times} times; wall is the process's for one comparison, else the engine's. */
+    private static List<Run> runRet(List<String> flags, Path left, Path right, long budgetMb, Path dir, int times)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_FLAGS);
+        command.addAll(flags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DiffRun.class.getName(),
-                left.toString(), right.toString(), Long.toString(budgetMb), dir.toString()));
+                left.toString(), right.toString(), Long.toString(budgetMb), dir.toString(), Integer.toString(times)));
         Path log = dir.resolve("ret.log");
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         finish(process, log);
         double wall = (System.nanoTime() - start) / 1e9;
-        String result = Files.readAllLines(log).stream().filter(l -> l.startsWith("RESULT ")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no result in " + log));
-        long[] v = Arrays.stream(result.substring(7).split(" ")).mapToLong(Long::parseLong).toArray();
-        return new Run(wall, v[4], v[1], v[2], v[3]);
+        List<Run> runs = new ArrayList<>();
+        for (String result : Files.readAllLines(log).stream().filter(l -> l.startsWith("RESULT ")).toList()) {
+            long[] v = Arrays.stream(result.substring(7).split(" ")).mapToLong(Long::parseLong).toArray();
+            runs.add(new Run(times == 1 ? wall : v[0] / 1000.0, v[4], v[1], v[2], v[3]));
+        }
+        if (runs.size() != times) {
+            throw new IllegalStateException("expected " + times + " results in " + log);
+        }
+        return runs;
     }
 
     private static Run runDaff(Path daff, Path left, Path right, Path dir) throws Exception {

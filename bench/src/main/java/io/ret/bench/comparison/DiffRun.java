@@ -11,10 +11,11 @@ import io.ret.server.comparison.DiffProgress;
 import io.ret.server.comparison.FileDiff;
 
 /**
- * One timed RET comparison in a fresh JVM, started by {@link DiffBenchmark}:
- * {@code DiffRun LEFT RIGHT BUDGET_MB WORKDIR}. Prints one line:
- * {@code RESULT engineMillis added removed modified peakRssKb}, the peak RSS being this
- * process's VmHWM.
+ * Timed RET comparisons in a fresh JVM, started by {@link DiffBenchmark}:
+ * {@code DiffRun LEFT RIGHT BUDGET_MB WORKDIR [TIMES]}. Compares TIMES times (default 1) and
+ * prints one line per comparison: {@code RESULT engineMillis added removed modified peakRssKb},
+ * the peak RSS being this process's VmHWM so far. Later lines show a warmed-up JVM, as in the
+ * server.
  */
 public final class DiffRun {
     private DiffRun() {
@@ -23,15 +24,18 @@ public final class DiffRun {
     public static void main(String[] args) throws IOException {
         DiffOptions options = DiffOptions.defaults().withKeyColumns(List.of("id"))
                 .withMemoryBudgetBytes(Long.parseLong(args[2]) << 20).withWorkDir(Path.of(args[3]));
-        long start = System.nanoTime();
-        FileDiff result = CsvDiffEngine.diff(Path.of(args[0]), Path.of(args[1]), "bench.csv", options,
-                delta -> { }, DiffProgress.NONE);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        if (result.error() != null) {
-            throw new IllegalStateException(result.error());
+        int times = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        for (int i = 0; i < times; i++) {
+            long start = System.nanoTime();
+            FileDiff result = CsvDiffEngine.diff(Path.of(args[0]), Path.of(args[1]), "bench.csv", options,
+                    delta -> { }, DiffProgress.NONE);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (result.error() != null) {
+                throw new IllegalStateException(result.error());
+            }
+            System.out.printf("RESULT %d %d %d %d %d%n", millis, result.added(), result.removed(), result.modified(),
+                    peakRssKb());
         }
-        System.out.printf("RESULT %d %d %d %d %d%n", millis, result.added(), result.removed(), result.modified(),
-                peakRssKb());
     }
 
     static long peakRssKb() throws IOException {
