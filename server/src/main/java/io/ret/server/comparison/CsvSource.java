@@ -13,6 +13,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -152,7 +153,7 @@ record CsvSource(Path data, Path transcoded, long dataStart, byte delimiter, Str
             while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) > 0) {
                 // keep reading until full or end of file
             }
-            return buffer.hasRemaining() ? java.util.Arrays.copyOf(buffer.array(), buffer.position()) : buffer.array();
+            return buffer.hasRemaining() ? Arrays.copyOf(buffer.array(), buffer.position()) : buffer.array();
         }
     }
 

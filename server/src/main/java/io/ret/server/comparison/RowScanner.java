@@ -3,6 +3,7 @@ package io.ret.server.comparison;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,6 +44,7 @@ final class RowScanner {
     private boolean eof;
     private byte[] cellBuf = new byte[256];
     private final boolean normalizes;
+    // set by scanCell for the cell it passed over
     private long cellHash;
     private boolean cellNonAscii;
 
@@ -50,6 +52,7 @@ final class RowScanner {
     private long rowHash;
     private final long[] keyCells;
     private boolean emptyKey;
+    private int rowEnd;
     private long rowNo;
 
     RowScanner(CsvSource source, ColumnPlan.Side side, int slots, int keyCount, DiffOptions options,
@@ -101,7 +104,7 @@ final class RowScanner {
                             throw new BadInputException("data row " + (rowNo + 1) + " is longer than "
                                     + MAX_ROW_BYTES + " bytes");
                         }
-                        buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                        buf = Arrays.copyOf(buf, buf.length * 2);
                     }
                     p = compact(p);
                     position = fill(channel, position);
@@ -141,13 +144,11 @@ final class RowScanner {
         return h;
     }
 
-    private int rowEnd;
-
     /** Parses the row at {@code p}; returns its cell count (end in {@link #rowEnd}), or -1 if it is incomplete. */
     private int parseRow(int p) {
         rowHash = 0;
         emptyKey = false;
-        java.util.Arrays.fill(keyCells, emptyHash);
+        Arrays.fill(keyCells, emptyHash);
         int col = 0;
         while (true) {
             if (p < limit && buf[p] == '"') {
