@@ -34,7 +34,7 @@ public final class DiffBenchmark {
     private static final int WARM_TIMES = 6;
 
     /** One process run. */
-    record Run(double wallSeconds, long peakRssKb, long added, long removed, long modified) {
+    record Run(double wallSeconds, double cpuSeconds, long peakRssKb, long added, long removed, long modified) {
     }
 
     private DiffBenchmark() {
@@ -52,8 +52,8 @@ public final class DiffBenchmark {
 
         StringBuilder report = new StringBuilder();
         report.append(machine(daff)).append('\n');
-        report.append("| pair | tool | wall median (s) | wall min–max (s) | peak RSS median (MB) | runs |\n");
-        report.append("|---|---|---:|---:|---:|---:|\n");
+        report.append("| pair | tool | wall median (s) | wall min–max (s) | CPU median (s) | peak RSS median (MB) | runs |\n");
+        report.append("|---|---|---:|---:|---:|---:|---:|\n");
 
         Path left = dir.resolve("left-" + rows + ".csv");
         Path right = dir.resolve("right-" + rows + ".csv");
@@ -83,15 +83,16 @@ public final class DiffBenchmark {
             Files.deleteIfExists(bigRight);
         }
 
-        report.append(String.format(Locale.ROOT, "| %,d rows | RET engine in a warm JVM (%s) | %.2f | %.2f–%.2f | – | %d |%n",
+        report.append(String.format(Locale.ROOT, "| %,d rows | RET engine in a warm JVM (%s) | %.2f | %.2f–%.2f | – | – | %d |%n",
                 rows, String.join(" ", WARM_FLAGS), median(warm, Run::wallSeconds),
                 warm.stream().mapToDouble(Run::wallSeconds).min().orElse(0),
                 warm.stream().mapToDouble(Run::wallSeconds).max().orElse(0), warm.size()));
         report.append('\n');
         double retWall = median(ret, Run::wallSeconds);
         if (!daffRuns.isEmpty()) {
-            report.append(String.format(Locale.ROOT, "RET is %.1fx faster than daff on %,d rows (median wall time).%n",
-                    median(daffRuns, Run::wallSeconds) / retWall, rows));
+            report.append(String.format(Locale.ROOT, "RET is %.1fx faster than daff on %,d rows by median wall time, "
+                            + "%.1fx by median CPU time.%n", median(daffRuns, Run::wallSeconds) / retWall, rows,
+                    median(daffRuns, Run::cpuSeconds) / median(ret, Run::cpuSeconds)));
         }
         if (!big.isEmpty()) {
             report.append(String.format(Locale.ROOT, "Peak RSS, %,d rows: %.0f MB; %,d rows: %.0f MB (memory budget %d MB).%n",
@@ -140,7 +141,7 @@ public final class DiffBenchmark {
         List<Run> runs = new ArrayList<>();
         for (String result : Files.readAllLines(log).stream().filter(l -> l.startsWith("RESULT ")).toList()) {
             long[] v = Arrays.stream(result.substring(7).split(" ")).mapToLong(Long::parseLong).toArray();
-            runs.add(new Run(times == 1 ? wall : v[0] / 1000.0, v[4], v[1], v[2], v[3]));
+            runs.add(new Run(times == 1 ? wall : v[0] / 1000.0, v[5] / 1000.0, v[4], v[1], v[2], v[3]));
         }
         if (runs.size() != times) {
             throw new IllegalStateException("expected " + times + " results in " + log);
@@ -152,7 +153,11 @@ public final class DiffBenchmark {
         Path wrapper = dir.resolve("daff-peak-rss.js");
         Files.writeString(wrapper, """
                 const daff = require(process.argv[2]);
-                process.on('exit', () => process.stderr.write('MAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n'));
+                process.on('exit', () => {
+                  const cpu = process.cpuUsage();
+                  process.stderr.write('MAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n');
+                  process.stderr.write('CPU_MS ' + Math.round((cpu.user + cpu.system) / 1000) + '\\n');
+                });
                 process.exitCode = daff.cmd(process.argv.slice(3));
                 """);
         Path out = dir.resolve("daff-out.csv");
@@ -165,6 +170,8 @@ public final class DiffBenchmark {
         double wall = (System.nanoTime() - start) / 1e9;
         long rss = Files.readAllLines(log).stream().filter(l -> l.startsWith("MAXRSS_KB ")).findFirst()
                 .map(l -> Long.parseLong(l.substring(10).trim())).orElse(-1L);
+        double cpu = Files.readAllLines(log).stream().filter(l -> l.startsWith("CPU_MS ")).findFirst()
+                .map(l -> Long.parseLong(l.substring(7).trim()) / 1000.0).orElse(-1.0);
         long added = 0, removed = 0, modified = 0;
         try (Stream<String> lines = Files.lines(out, StandardCharsets.UTF_8)) {
             for (String line : (Iterable<String>) lines::iterator) {
@@ -179,7 +186,7 @@ public final class DiffBenchmark {
             }
         }
         Files.deleteIfExists(out);
-        return new Run(wall, rss, added, removed, modified);
+        return new Run(wall, cpu, rss, added, removed, modified);
     }
 
     private static void finish(Process process, Path log) throws Exception {
@@ -195,8 +202,9 @@ public final class DiffBenchmark {
     private static String row(int rows, String tool, List<Run> runs) {
         double min = runs.stream().mapToDouble(Run::wallSeconds).min().orElse(0);
         double max = runs.stream().mapToDouble(Run::wallSeconds).max().orElse(0);
-        return String.format(Locale.ROOT, "| %,d rows | %s | %.2f | %.2f–%.2f | %.0f | %d |%n", rows, tool,
-                median(runs, Run::wallSeconds), min, max, median(runs, r -> r.peakRssKb() / 1024.0), runs.size());
+        return String.format(Locale.ROOT, "| %,d rows | %s | %.2f | %.2f–%.2f | %.2f | %.0f | %d |%n", rows, tool,
+                median(runs, Run::wallSeconds), min, max, median(runs, Run::cpuSeconds),
+                median(runs, r -> r.peakRssKb() / 1024.0), runs.size());
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {

@@ -13,8 +13,8 @@ import io.ret.server.comparison.FileDiff;
 /**
  * Timed RET comparisons in a fresh JVM, started by {@link DiffBenchmark}:
  * {@code DiffRun LEFT RIGHT BUDGET_MB WORKDIR [TIMES]}. Compares TIMES times (default 1) and
- * prints one line per comparison: {@code RESULT engineMillis added removed modified peakRssKb},
- * the peak RSS being this process's VmHWM so far. Later lines show a warmed-up JVM, as in the
+ * prints one line per comparison: {@code RESULT engineMillis added removed modified peakRssKb cpuMillis},
+ * the peak RSS being this process's VmHWM and the CPU time (all threads) this process's so far. Later lines show a warmed-up JVM, as in the
  * server.
  */
 public final class DiffRun {
@@ -33,8 +33,9 @@ public final class DiffRun {
             if (result.error() != null) {
                 throw new IllegalStateException(result.error());
             }
-            System.out.printf("RESULT %d %d %d %d %d%n", millis, result.added(), result.removed(), result.modified(),
-                    peakRssKb());
+            long cpuMillis = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
+            System.out.printf("RESULT %d %d %d %d %d %d%n", millis, result.added(), result.removed(), result.modified(),
+                    peakRssKb(), cpuMillis);
         }
     }
 
