@@ -118,29 +118,36 @@ public final class CsvDiffEngine {
 
             sink.beginFile(path, left.header(), right.header());
             DeltaEmitter emitter = new DeltaEmitter(path, used, new Normalizer(options), leftReader, rightReader, sink);
-            if (options.ordered()) {
-                OrderedAligner.align(leftRows.memory().part(0), rightRows.memory().part(0), emitter, checkpoint);
-            } else if (!leftRows.spilled()) {
-                Buckets leftBuckets = leftRows.memory().rows() >= rightRows.memory().rows() ? leftRows.memory() : null;
-                Buckets rightBuckets = rightRows.memory(leftBuckets);
-                KeyJoin.join(leftRows.memory(rightBuckets), rightBuckets, emitter, checkpoint);
-            } else {
-                SpillFile l = leftRows.spill();
-                SpillFile r = rightRows.spill();
-                Buckets leftPartition = null;
-                Buckets rightPartition = null;
-                for (int p = 0; p < l.partitions(); p++) {
-                    int bits = Buckets.bitsFor(Math.max(l.rows(p), r.rows(p)));
-                    leftPartition = l.read(p, bits, leftPartition);
-                    rightPartition = r.read(p, bits, rightPartition);
-                    KeyJoin.join(leftPartition, rightPartition, emitter, checkpoint);
-                }
-            }
+            join(leftRows, rightRows, options.ordered(), emitter, checkpoint);
             warnings.addAll(emitter.duplicateWarnings());
             return new FileDiff(path, FileStatus.MATCHED, used.keyColumns(), stats[0].rows(), stats[1].rows(),
                     emitter.added, emitter.removed, emitter.modified, emitter.unchanged,
                     FileDiff.similarity(emitter.unchanged, emitter.added, emitter.removed, emitter.modified), columns,
                     null, warnings);
+        }
+    }
+
+    /** Pairs the rows: aligned in order, joined in memory, or joined spill partition by partition. */
+    private static void join(SideStore leftRows, SideStore rightRows, boolean ordered, JoinListener emitter,
+                             Checkpoint checkpoint) throws IOException {
+        if (ordered) {
+            OrderedAligner.align(leftRows.memory().part(0), rightRows.memory().part(0), emitter, checkpoint);
+        } else if (!leftRows.spilled()) {
+            // the side with fewer rows may not have sized its buckets: split it like the other
+            Buckets larger = leftRows.memory().rows() >= rightRows.memory().rows() ? leftRows.memory() : null;
+            Buckets right = rightRows.memory(larger);
+            KeyJoin.join(leftRows.memory(right), right, emitter, checkpoint);
+        } else {
+            SpillFile l = leftRows.spill();
+            SpillFile r = rightRows.spill();
+            Buckets leftPartition = null;
+            Buckets rightPartition = null;
+            for (int p = 0; p < l.partitions(); p++) {
+                int bits = Buckets.bitsFor(Math.max(l.rows(p), r.rows(p)));
+                leftPartition = l.read(p, bits, leftPartition);
+                rightPartition = r.read(p, bits, rightPartition);
+                KeyJoin.join(leftPartition, rightPartition, emitter, checkpoint);
+            }
         }
     }
 

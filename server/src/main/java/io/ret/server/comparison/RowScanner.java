@@ -34,7 +34,8 @@ final class RowScanner {
     private final Checkpoint checkpoint;
     private final byte delimiter;
     private final long delimiterPattern;
-    private final long[] slotSeed;
+    /** Odd per-column multipliers: the row hash is the sum of cell hash × multiplier, so column order does not matter. */
+    private final long[] slotWeight;
     private final long emptyHash;
     private final int keyCount;
 
@@ -67,9 +68,9 @@ final class RowScanner {
         this.delimiterPattern = ONES * (delimiter & 0xFF);
         this.keyCount = keyCount;
         this.keyCells = new long[keyCount];
-        this.slotSeed = new long[slots];
+        this.slotWeight = new long[slots];
         for (int s = 0; s < slots; s++) {
-            slotSeed[s] = Hashing.mix((s + 1) * 0x9E3779B97F4A7C15L);
+            slotWeight[s] = Hashing.mix((s + 1) * 0x9E3779B97F4A7C15L) | 1;
         }
         this.emptyHash = normalizer.hash(new byte[0], 0, 0, false);
     }
@@ -317,7 +318,7 @@ final class RowScanner {
         }
         long h = hashed && !normalizes ? cellHash : normalizer.hash(b, from, to, nonAscii);
         if (slot >= 0) {
-            rowHash += Hashing.mix(h ^ slotSeed[slot]);
+            rowHash += h * slotWeight[slot];
         }
         if (key >= 0) {
             keyCells[key] = h;
@@ -332,7 +333,7 @@ final class RowScanner {
         for (int col = cells; col < side.headerSize(); col++) {
             int slot = side.slotOf()[col];
             if (slot >= 0) {
-                rowHash += Hashing.mix(emptyHash ^ slotSeed[slot]);
+                rowHash += emptyHash * slotWeight[slot];
             }
             if (side.keyPosOf()[col] >= 0) {
                 emptyKey = true;
