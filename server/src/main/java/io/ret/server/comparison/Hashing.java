@@ -11,8 +11,6 @@ import java.nio.ByteOrder;
 final class Hashing {
     static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     static final long HIGH_BITS = 0x8080808080808080L;
-    private static final long C1 = 0x87c37b91114253d5L;
-    private static final long C2 = 0x4cf5ad432745937fL;
 
     private Hashing() {
     }
@@ -39,8 +37,10 @@ final class Hashing {
         return finish(h, to - from);
     }
 
+    /** Folds in the length (so trailing zero bytes count) with one more multiply-xorshift. */
     static long finish(long h, int length) {
-        return mix(h ^ length);
+        h = (h ^ length) * 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
     }
 
     /** True when any byte in the range is outside ASCII. */
@@ -56,12 +56,10 @@ final class Hashing {
         return (acc & HIGH_BITS) != 0;
     }
 
+    /** One multiply per word; a bijection of {@code h ^ word}, the finaliser does the avalanche. */
     static long round(long h, long word) {
-        word *= C1;
-        word = Long.rotateLeft(word, 31);
-        word *= C2;
-        h ^= word;
-        return Long.rotateLeft(h, 27) * 5 + 0x52dce729;
+        h = (h ^ word) * 0x9E3779B97F4A7C15L;
+        return h ^ (h >>> 32);
     }
 
     /** MurmurHash3's 64-bit finaliser: every input bit affects every output bit. */
