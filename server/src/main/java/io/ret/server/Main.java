@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import io.ret.server.comparison.DiffCommand;
 import io.ret.server.conversion.ConvertCommand;
 import io.ret.server.platform.config.ConfigException;
 import io.ret.server.platform.config.ConfigLoader;
@@ -24,6 +25,7 @@ public final class Main {
                         embedded MariaDB and redis-server under ./runtime.
               convert   convert a ZIP archive or directory of XML files into CSV files,
                         locally (no server, no database): ret convert --help
+              diff      compare two CSV files or directories, locally (ret diff --help)
               worker    run the one job of a ConversionJob / IndexJob resource (in a worker
                         pod): ret worker --kind ConversionJob --name NAME --namespace NS
               help      show this text
@@ -47,27 +49,28 @@ public final class Main {
         List<String> rest = Arrays.asList(args);
         String command = rest.isEmpty() || rest.getFirst().startsWith("-") ? "serve" : rest.getFirst();
         List<String> options = rest.isEmpty() || rest.getFirst().startsWith("-") ? rest : rest.subList(1, rest.size());
-        if (options.contains("--help") || options.contains("-h")) {
-            if (command.equals("convert")) {
-                out.print(ConvertCommand.USAGE);
-                return 0;
-            }
-            command = "help";
-        }
+        boolean help = options.contains("--help") || options.contains("-h");
         return switch (command) {
-            case "serve" -> serve(options, err);
-            case "convert" -> ConvertCommand.run(options, out, err);
+            case "serve" -> help ? usage(out) : serve(options, err);
+            case "convert" -> help ? print(out, ConvertCommand.USAGE) : ConvertCommand.run(options, out, err);
+            case "diff" -> DiffCommand.run(options, out, err);
             case "worker" -> Worker.run(options, err);
-            case "help" -> {
-                out.print(USAGE);
-                yield 0;
-            }
+            case "help" -> usage(out);
             default -> {
                 err.println("ret: unknown command '" + command + "'");
                 err.print(USAGE);
                 yield 2;
             }
         };
+    }
+
+    private static int usage(PrintStream out) {
+        return print(out, USAGE);
+    }
+
+    private static int print(PrintStream out, String text) {
+        out.print(text);
+        return 0;
     }
 
     private static int serve(List<String> options, PrintStream err) {
