@@ -75,6 +75,13 @@ class CsvInputTest {
     }
 
     @Test
+    void loneCarriageReturnsEndRowsToo() {
+        var r = diff(dir, "id,v\r1,a\r2,b\r", "id,v\n1,a\n2,c\n", KEY_ID);
+        assertThat(r.deltas()).containsExactly(modified(List.of("2"), 2, 2, List.of(new CellChange("v", "b", "c")),
+                List.of("2", "b"), List.of("2", "c")));
+    }
+
+    @Test
     void blankLinesAreSkippedAndNotCounted() {
         var r = diff(dir, "\nid,v\n\n1,a\n\n\n2,b\n", "id,v\n1,a\n2,b\n\n", KEY_ID);
         assertThat(r.file().rowsLeft()).isEqualTo(2);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The grace-hash path (forced with a tiny budget) must give the in-memory result; cancellation cleans up. */
 class SpillTest {
     private static final long TINY_BUDGET = 64 << 10;
+    private static final Path OPEN_FILES = Path.of("/proc/self/fd");
     private static final Comparator<RowDelta> BY_ROWS = Comparator.comparing((RowDelta d) -> d.type())
             .thenComparingLong(RowDelta::leftRow).thenComparingLong(RowDelta::rightRow);
 
@@ -127,7 +128,9 @@ class SpillTest {
                 }, DiffProgress.NONE);
         assertThat(memory.status()).isEqualTo(FileStatus.MATCHED);
         assertThat(memory.modified() + memory.added() + memory.removed()).isGreaterThan(100);
-        assertThat(sawSpillFiles).isTrue();
+        if (Files.isDirectory(OPEN_FILES)) { // Linux: check the tiny budget really spilled
+            assertThat(sawSpillFiles).isTrue();
+        }
         assertThat(spilled).isEqualTo(memory);
         assertThat(sorted(spilledDeltas)).isEqualTo(sorted(inMemory));
         assertThat(hasSpillFiles()).isFalse();
@@ -136,7 +139,10 @@ class SpillTest {
 
     /** Spill files are unlinked as soon as they are opened, so look for them among open descriptors (Linux). */
     private static boolean hasSpillFiles() {
-        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+        if (!Files.isDirectory(OPEN_FILES)) {
+            return false;
+        }
+        try (Stream<Path> descriptors = Files.list(OPEN_FILES)) {
             return descriptors.anyMatch(fd -> {
                 try {
                     return Files.readSymbolicLink(fd).toString().contains(".spill");
