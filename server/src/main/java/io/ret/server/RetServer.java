@@ -14,7 +14,6 @@ import java.util.logging.Logger;
 
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.ret.api.v1.ComparisonServiceGrpc;
 import io.ret.server.platform.Engines;
 import io.ret.server.platform.Platform;
 import io.ret.server.platform.config.RetConfig;
@@ -30,6 +29,7 @@ import io.ret.server.platform.redis.RateLimiter;
 import io.ret.server.admin.AccountAdministration;
 import io.ret.server.admin.AdminGrpcService;
 import io.ret.server.auth.AuthModule;
+import io.ret.server.comparison.ComparisonGrpcService;
 import io.ret.server.conversion.ConversionGrpcService;
 import io.ret.server.job.JobModule;
 import io.ret.server.session.SessionGrpcService;
@@ -99,7 +99,8 @@ public final class RetServer implements AutoCloseable {
                     new AdminGrpcService(administration, platform.audit(), platform.ops(), platform.errors()),
                     new SessionGrpcService(sessions),
                     new ConversionGrpcService(sessions, jobModule.jobs(), clock),
-                    new ComparisonServiceGrpc.ComparisonServiceImplBase() { },
+                    new ComparisonGrpcService(features.comparisons(), sessions, jobModule.jobs(),
+                            features.comparisonSettings()),
                     features.rag().grpcService(userId -> auth.accounts().byId(userId).isPresent(), sessions,
                             jobModule.jobs(), clock),
                     jobModule.grpcService()));

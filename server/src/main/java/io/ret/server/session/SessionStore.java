@@ -1,28 +1,20 @@
 package io.ret.server.session;
 
-import java.io.IOException;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.JsonLists;
 import io.ret.server.session.archive.ArchiveKind;
 import io.ret.server.session.archive.EntryKind;
 import io.ret.server.session.archive.InventoryEntry;
 
 /** The sessions, session_entries and session_outputs tables. */
 public final class SessionStore {
-    private static final JsonFactory JSON = new JsonFactory();
-
     private final Database db;
 
     public SessionStore(Database db) {
@@ -54,7 +46,7 @@ public final class SessionStore {
             int ordinal = 0;
             for (OutputRecord o : outputs) {
                 Database.bind(ps, sessionId, ordinal++, o.path(), o.sourcePath(), o.table(), o.sizeBytes(), o.rows(),
-                        columnsJson(o.columns()));
+                        JsonLists.array(o.columns()));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -144,33 +136,6 @@ public final class SessionStore {
     static OutputRecord mapOutput(ResultSet r) throws SQLException {
         return new OutputRecord(r.getString("session_id"), r.getInt("ordinal"), r.getString("path"),
                 r.getString("source_path"), r.getString("table_name"), r.getLong("size_bytes"), r.getLong("row_count"),
-                columns(r.getString("columns")), r.getBytes("stats"));
-    }
-
-    static String columnsJson(List<String> columns) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartArray();
-            for (String column : columns) {
-                json.writeString(column);
-            }
-            json.writeEndArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toString();
-    }
-
-    static List<String> columns(String json) {
-        List<String> out = new ArrayList<>();
-        try (JsonParser parser = JSON.createParser(json)) {
-            parser.nextToken();
-            while (parser.nextToken() == JsonToken.VALUE_STRING) {
-                out.add(parser.getText());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable column list", e);
-        }
-        return out;
+                JsonLists.strings(r.getString("columns")), r.getBytes("stats"));
     }
 }

@@ -75,7 +75,7 @@ class DaffCrossCheckTest {
     }
 
     /** 10 columns, ~1% modified, 0.5% removed, 0.5% added, both sides shuffled. */
-    private static void generate(Path left, Path right) throws IOException {
+    static void generate(Path left, Path right) throws IOException {
         Random random = new Random(7);
         List<String> l = new ArrayList<>(ROWS);
         List<String> r = new ArrayList<>(ROWS);
@@ -101,7 +101,7 @@ class DaffCrossCheckTest {
         Files.writeString(right, header + String.join("\n", r) + "\n");
     }
 
-    private static Path findDaff() {
+    static Path findDaff() {
         String configured = System.getenv("RET_DAFF");
         if (configured != null && Files.isExecutable(Path.of(configured))) {
             return Path.of(configured);
