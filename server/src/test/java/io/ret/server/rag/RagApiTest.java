@@ -188,6 +188,32 @@ class RagApiTest {
     }
 
     @Test
+    void cancellingIndexingStopsItAndLeavesNoHalfIndex() throws Exception {
+        StringBuilder csv = new StringBuilder("id,text\n");
+        for (int i = 0; i < 3000; i++) {
+            csv.append("ROW-").append(i).append(",some words about row number ").append(i).append(" and more words\n");
+        }
+        Session big = alice.upload("big.zip", ZipBytes.zip(Map.of("big.csv", csv.toString())));
+        Collection target = aliceRag.createCollection(CreateCollectionRequest.newBuilder().setName("to-cancel").build());
+        Job job = aliceRag.startIndexing(StartIndexingRequest.newBuilder().setSessionId(big.getId())
+                .setCollectionId(target.getId()).build());
+        var stream = alice.jobs().withDeadlineAfter(120, TimeUnit.SECONDS)
+                .watchJob(io.ret.api.v1.WatchJobRequest.newBuilder().setJobId(job.getId()).build());
+        Job seen = stream.next();
+        while (seen.getState() != JobState.JOB_STATE_RUNNING || seen.getWorkDone() == 0) {
+            seen = stream.next();
+        }
+        assertThat(seen.getWorkTotal()).isGreaterThan(seen.getWorkDone());
+        alice.jobs().cancelJob(io.ret.api.v1.CancelJobRequest.newBuilder().setJobId(job.getId()).build());
+        while (stream.hasNext()) {
+            seen = stream.next();
+        }
+        assertThat(seen.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThat(aliceRag.getCollection(GetCollectionRequest.newBuilder().setCollectionId(target.getId()).build())
+                .getChunkCount()).isZero();
+    }
+
+    @Test
     void badRequestsAreRefused() {
         refused(() -> aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setQuestion("").build())
                 .hasNext(), Status.Code.INVALID_ARGUMENT, null);
