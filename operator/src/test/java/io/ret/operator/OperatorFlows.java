@@ -4,9 +4,12 @@ import static io.ret.operator.testing.Resources.conversion;
 import static io.ret.operator.testing.Resources.indexing;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -15,9 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -31,6 +36,7 @@ import io.ret.operator.reconcile.Conditions;
 import io.ret.operator.testing.Eventually;
 import io.ret.operator.testing.KubeletDouble;
 import io.ret.operator.testing.Resources;
+import io.ret.operator.testing.WorkerInvocation;
 import io.ret.operator.worker.WorkerJobs;
 
 /**
@@ -148,6 +154,43 @@ abstract class OperatorFlows {
         assertThat(done.jobId()).isEqualTo("job-42");
         awaitEvent(resource, Conditions.POD_RUNNING);
         awaitEvent(resource, Conditions.COMPLETED);
+    }
+
+    /**
+     * The seam for an end-to-end test with the real worker: the test waits for the worker pod,
+     * reads what the kubelet would run, runs it, and reports the exit code as the kubelet would.
+     * Here a stand-in reads its resource and merge-patches its status as the worker does.
+     */
+    @Test
+    void aWorkerRunsWithItsArgumentsAndEnvironmentAndReportsThroughTheStatus() throws Exception {
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName(Resources.CONFIGMAP).withNamespace(namespace)
+                .endMetadata().addToData("RET_DB_URL", "jdbc:mysql://db:3306/ret").build()).create();
+        for (String secret : List.of("ret-db", "ret-redis")) {
+            client.resource(new SecretBuilder().withNewMetadata().withName(secret).withNamespace(namespace).endMetadata()
+                    .addToData(Map.of("password", base64("s3cret"), "url", base64("redis://cache:6379"))).build()).create();
+        }
+        ConversionJob resource = create(conversion("end-to-end"));
+        Pod pod = kubelet.awaitPod(awaitJob(resource));
+
+        WorkerInvocation invocation = WorkerInvocation.of(client, pod);
+        assertThat(invocation.args()).containsExactly("worker", "--kind", "ConversionJob", "--name", "end-to-end",
+                "--namespace", namespace);
+        assertThat(invocation.env()).containsEntry("RET_DB_URL", "jdbc:mysql://db:3306/ret")
+                .containsEntry("RET_DB_PASSWORD", "s3cret").containsEntry("RET_REDIS_URL", "redis://cache:6379")
+                .containsEntry("RET_SESSIONS_DIR", "/data/sessions");
+
+        int exitCode = kubelet.runWorker(pod, running -> {
+            List<String> args = invocation.args();
+            var own = client.resources(ConversionJob.class).inNamespace(args.get(args.indexOf("--namespace") + 1))
+                    .withName(args.get(args.indexOf("--name") + 1)).get();
+            reportProgress(own, 100, "converted 3 files");
+            return 0;
+        });
+
+        assertThat(exitCode).isZero();
+        RetJobStatus done = awaitStatus(resource, "Succeeded", s -> s.phase() == Phase.SUCCEEDED);
+        assertThat(done.progress()).isEqualTo(100);
+        assertThat(done.message()).isEqualTo("converted 3 files");
     }
 
     @Test
@@ -355,6 +398,10 @@ abstract class OperatorFlows {
         Pod pod = kubelet.awaitPod(job);
         kubelet.start(pod);
         kubelet.exit(pod, 0, null);
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     protected static Condition condition(RetJobStatus status, String type) {
