@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -148,20 +149,22 @@ public final class WorkerSlots implements AutoCloseable {
     }
 
     private Stream<Waiting> queued() {
+        Set<ResourceID> jobs = managedJobs().stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+        jobs.addAll(launching.keySet());
         return queues.stream()
                 .flatMap(q -> q.resources().list().map(r -> new Waiting(r, q)))
-                .filter(w -> isWaiting(w.resource()));
+                .filter(w -> isWaiting(w.resource(), jobs));
     }
 
-    private boolean isWaiting(RetJob<?> resource) {
+    /** Not finished, not cancelled or going, and without a worker Job yet ({@code jobs}: the Jobs known). */
+    private static boolean isWaiting(RetJob<?> resource, Set<ResourceID> jobs) {
         var status = resource.getStatus();
         Phase phase = status == null ? null : status.phase();
         return (phase == null || !phase.terminal())
                 && resource.getMetadata().getDeletionTimestamp() == null
                 && !resource.getSpec().cancelRequested()
                 && (status == null || !Conditions.isTrue(status.conditionsOrEmpty(), Conditions.SCHEDULED))
-                && !launching.containsKey(jobId(resource))
-                && managedJobs().stream().noneMatch(job -> ResourceID.fromResource(job).equals(jobId(resource)));
+                && !jobs.contains(jobId(resource));
     }
 
     private List<Job> managedJobs() {

@@ -1,11 +1,11 @@
 package io.ret.operator.testing;
 
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 
@@ -24,11 +23,12 @@ import io.fabric8.mockwebserver.MockWebServer;
  * patch would pile up conditions.
  */
 public final class MockApiServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
 
     public MockApiServer() {
-        server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
+        server = new KubernetesMockServer(new Context(JSON), new MockWebServer(), new HashMap<>(),
                 new MergePatchCrudDispatcher(), false);
         server.init();
         client = server.createClient();
@@ -48,7 +48,7 @@ public final class MockApiServer implements AutoCloseable {
         @Override
         public JsonNode merge(JsonNode baseResource, String patch) throws KubernetesCrudDispatcherException {
             try {
-                return mergePatch(baseResource, Serialization.jsonMapper().readTree(patch));
+                return mergePatch(baseResource, JSON.readTree(patch));
             } catch (JsonProcessingException e) {
                 throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
             }
@@ -62,8 +62,7 @@ public final class MockApiServer implements AutoCloseable {
         }
         ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
                 : JsonNodeFactory.instance.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = patch.fields(); fields.hasNext();) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : patch.properties()) {
             if (field.getValue().isNull()) {
                 result.remove(field.getKey());
             } else {
