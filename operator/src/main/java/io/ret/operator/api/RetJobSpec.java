@@ -1,0 +1,38 @@
+package io.ret.operator.api;
+
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+/** The spec fields every job kind has. Absent optional fields read as their defaults here. */
+public sealed interface RetJobSpec permits ConversionJobSpec, IndexJobSpec {
+    int DEFAULT_RETRIES = 1;
+
+    String sessionId();
+
+    String owner();
+
+    Integer priority();
+
+    Integer retries();
+
+    Integer deadlineSeconds();
+
+    Integer ttlSecondsAfterFinished();
+
+    ResourceRequirements resources();
+
+    Boolean cancel();
+
+    String jobId();
+
+    default int priorityOrDefault() {
+        return priority() == null ? 0 : priority();
+    }
+
+    default int retriesOrDefault() {
+        return retries() == null ? DEFAULT_RETRIES : retries();
+    }
+
+    default boolean cancelRequested() {
+        return Boolean.TRUE.equals(cancel());
+    }
+}

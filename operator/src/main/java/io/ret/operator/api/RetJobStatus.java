@@ -1,0 +1,42 @@
+package io.ret.operator.api;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.Condition;
+
+/**
+ * Observed state. The worker writes {@code progress}, {@code message}, {@code jobId} and
+ * {@code attempts}; the operator writes every other field (see {@code StatusPatch}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RetJobStatus(
+        @JsonPropertyDescription("Pending, Running, Succeeded, Failed or Cancelled (operator).")
+        Phase phase,
+        @Min(0) @Max(100)
+        @JsonPropertyDescription("0-100 (worker).")
+        Integer progress,
+        @JsonPropertyDescription("What the worker is doing now, for people (worker).")
+        String message,
+        @JsonPropertyDescription("RET job id the worker runs (worker).")
+        String jobId,
+        @Min(0)
+        @JsonPropertyDescription("Worker runs started so far (worker).")
+        Integer attempts,
+        @JsonPropertyDescription("When the worker Job was created (operator).")
+        String startTime,
+        @JsonPropertyDescription("When the job reached Succeeded, Failed or Cancelled (operator).")
+        String completionTime,
+        @JsonPropertyDescription("Scheduled, PodPending and Succeeded, with reasons (operator).")
+        List<Condition> conditions,
+        @JsonPropertyDescription("metadata.generation the operator last acted on (operator).")
+        Long observedGeneration) {
+
+    public List<Condition> conditionsOrEmpty() {
+        return conditions == null ? List.of() : conditions;
+    }
+}

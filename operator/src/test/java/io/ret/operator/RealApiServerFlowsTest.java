@@ -1,0 +1,153 @@
+package io.ret.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ret.operator.api.ConversionJob;
+import io.ret.operator.api.IndexJob;
+import io.ret.operator.testing.Eventually;
+import io.ret.operator.testing.Resources;
+
+/**
+ * The flows against a real API server with the real Job and garbage collector controllers
+ * ({@code test-cluster start DIR}; no scheduler or kubelet, which the tests play). Also checks
+ * what only a real API server does: the chart's CRDs install, and their schema rejects bad input.
+ */
+@EnabledIfEnvironmentVariable(named = "KUBECONFIG", matches = ".+")
+class RealApiServerFlowsTest extends OperatorFlows {
+    private static KubernetesClient cluster;
+
+    @BeforeAll
+    static void installChartCrds() throws IOException {
+        cluster = new KubernetesClientBuilder().build();
+        try (var files = Files.list(chartCrds())) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    var crd = cluster.apiextensions().v1().customResourceDefinitions().load(in).item();
+                    cluster.resource(crd).forceConflicts().serverSideApply();
+                    cluster.resource(crd).waitUntilCondition(RealApiServerFlowsTest::established, 30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        cluster.close();
+    }
+
+    @Override
+    protected KubernetesClient connect() {
+        return cluster;
+    }
+
+    @Override
+    protected String newNamespace() {
+        String name = "ret-test-" + UUID.randomUUID().toString().substring(0, 8);
+        cluster.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        return name;
+    }
+
+    @Override
+    protected void cleanUp() {
+        for (var type : List.of(ConversionJob.class, IndexJob.class)) {
+            cluster.resources(type).inNamespace(namespace).delete();
+            Eventually.await("no " + type.getSimpleName() + " left", () ->
+                    assertThat(cluster.resources(type).inNamespace(namespace).list().getItems()).isEmpty());
+        }
+    }
+
+    @Override
+    protected void disconnect() {
+        cluster.namespaces().withName(namespace).delete();
+    }
+
+    @Override
+    protected boolean keepsJobTtl() {
+        return !"1".equals(cluster.getKubernetesVersion().getMajor()) || Integer.parseInt(
+                cluster.getKubernetesVersion().getMinor().replaceAll("\\D", "")) >= 21;
+    }
+
+    @Test
+    void crdsHaveColumnsShortNamesAndDefaults() {
+        var crd = cluster.apiextensions().v1().customResourceDefinitions().withName("conversionjobs.ret.io").get();
+        assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("retconv");
+        assertThat(crd.getSpec().getNames().getCategories()).containsExactly("ret");
+        assertThat(crd.getSpec().getVersions().getFirst().getAdditionalPrinterColumns())
+                .extracting(CustomResourceColumnDefinition::getName).contains("Phase", "Progress", "Age");
+        var idx = cluster.apiextensions().v1().customResourceDefinitions().withName("indexjobs.ret.io").get();
+        assertThat(idx.getSpec().getNames().getShortNames()).containsExactly("retidx");
+
+        var created = create(Resources.conversion("defaults"));
+        var stored = cluster.genericKubernetesResources("ret.io/v1alpha1", "ConversionJob").inNamespace(namespace)
+                .withName(created.getMetadata().getName()).get();
+        @SuppressWarnings("unchecked")
+        var spec = (Map<String, Object>) stored.getAdditionalProperties().get("spec");
+        assertThat(spec).containsEntry("cancel", false).containsEntry("retries", 1);
+    }
+
+    @Test
+    void schemaRejectsInvalidResources() {
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1")), "spec.owner");
+        assertRejected(conversionSpec(Map.of("owner", "ada")), "spec.sessionId");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "Ada Lovelace")), "spec.owner");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "retries", -1)), "spec.retries");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "priority", 11)), "spec.priority");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "options", Map.of("mode", "flat"))),
+                "spec.options.mode");
+        assertRejected(resource("IndexJob", Map.of("sessionId", "s-1", "owner", "ada")), "spec.collection");
+        assertRejected(resource("IndexJob", Map.of("sessionId", "s-1", "owner", "ada", "collection", "c",
+                "options", Map.of("maxChunkChars", 10))), "spec.options.maxChunkChars");
+    }
+
+    private void assertRejected(GenericKubernetesResource resource, String field) {
+        assertThatThrownBy(() -> cluster.resource(resource).inNamespace(namespace).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains(field);
+                });
+    }
+
+    private static GenericKubernetesResource conversionSpec(Map<String, Object> spec) {
+        return resource("ConversionJob", spec);
+    }
+
+    private static GenericKubernetesResource resource(String kind, Map<String, Object> spec) {
+        var resource = new GenericKubernetesResourceBuilder().withApiVersion("ret.io/v1alpha1").withKind(kind)
+                .withNewMetadata().withGenerateName("invalid-").endMetadata().build();
+        resource.setAdditionalProperties(new HashMap<>(Map.of("spec", spec)));
+        return resource;
+    }
+
+    private static boolean established(CustomResourceDefinition crd) {
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static Path chartCrds() {
+        return Path.of(System.getProperty("ret.chart.dir", "../charts/ret")).resolve("crds");
+    }
+}
