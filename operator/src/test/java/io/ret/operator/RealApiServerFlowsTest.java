@@ -3,15 +3,10 @@ package io.ret.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,12 +17,12 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.ret.operator.api.ConversionJob;
 import io.ret.operator.api.IndexJob;
+import io.ret.operator.testing.ChartCrds;
 import io.ret.operator.testing.Eventually;
 import io.ret.operator.testing.Resources;
 
@@ -41,17 +36,9 @@ class RealApiServerFlowsTest extends OperatorFlows {
     private static KubernetesClient cluster;
 
     @BeforeAll
-    static void installChartCrds() throws IOException {
+    static void installChartCrds() {
         cluster = new KubernetesClientBuilder().build();
-        try (var files = Files.list(chartCrds())) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    var crd = cluster.apiextensions().v1().customResourceDefinitions().load(in).item();
-                    cluster.resource(crd).forceConflicts().serverSideApply();
-                    cluster.resource(crd).waitUntilCondition(RealApiServerFlowsTest::established, 30, TimeUnit.SECONDS);
-                }
-            }
-        }
+        ChartCrds.install(cluster);
     }
 
     @AfterAll
@@ -140,14 +127,5 @@ class RealApiServerFlowsTest extends OperatorFlows {
                 .withNewMetadata().withGenerateName("invalid-").endMetadata().build();
         resource.setAdditionalProperties(new HashMap<>(Map.of("spec", spec)));
         return resource;
-    }
-
-    private static boolean established(CustomResourceDefinition crd) {
-        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
-                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    private static Path chartCrds() {
-        return Path.of(System.getProperty("ret.chart.dir", "../charts/ret")).resolve("crds");
     }
 }

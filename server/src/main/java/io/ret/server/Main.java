@@ -42,7 +42,9 @@ public final class Main {
 
     public static void main(String[] args) {
         Logging.configure();
-        System.exit(run(args, System.out, System.err));
+        int exitCode = run(args, System.out, System.err);
+        RetLogManager.finish(); // the log handler buffers; System.exit would drop what it holds
+        System.exit(exitCode);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {

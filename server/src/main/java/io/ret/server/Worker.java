@@ -43,6 +43,7 @@ import io.ret.server.platform.events.ErrorLog;
 import io.ret.server.platform.events.Instance;
 import io.ret.server.platform.events.OpsLog;
 import io.ret.server.platform.grpc.ShutdownSignal;
+import io.ret.server.platform.logging.RetLogManager;
 import io.ret.server.platform.observe.ServerMetrics;
 
 /**
@@ -142,6 +143,8 @@ final class Worker {
                 return now.state() == JobState.SUCCEEDED || now.state() == JobState.CANCELLED ? OK : FAILED;
             }
             JobRecord job = claimed.get();
+            LOG.info("job " + jobId + " (" + kind.resourceName() + " " + cr.getMetadata().getName() + ") running, attempt "
+                    + job.attempts() + " of " + job.maxAttempts());
             events.publish(job);
             JobHandler handler = features.jobHandlers(clock).stream().filter(h -> h.type() == job.type()).findFirst()
                     .orElseThrow();
@@ -249,6 +252,7 @@ final class Worker {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            RetLogManager.finish();
         }, "worker-sigterm");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

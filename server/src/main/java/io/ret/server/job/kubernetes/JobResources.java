@@ -171,8 +171,21 @@ public final class JobResources {
         return string(map(resource.getAdditionalProperties().get("status")).get("phase"));
     }
 
-    public static String statusMessage(GenericKubernetesResource resource) {
-        return string(map(resource.getAdditionalProperties().get("status")).get("message"));
+    /**
+     * Why the resource ended: the operator's message on its {@code Succeeded} condition (exit code,
+     * last log line, deadline...), else the worker's last status message, else "".
+     */
+    public static String outcomeMessage(GenericKubernetesResource resource) {
+        Map<String, Object> status = map(resource.getAdditionalProperties().get("status"));
+        if (status.get("conditions") instanceof List<?> conditions) {
+            for (Object condition : conditions) {
+                Map<String, Object> c = map(condition);
+                if ("Succeeded".equals(c.get("type")) && !string(c.get("message")).isEmpty()) {
+                    return string(c.get("message"));
+                }
+            }
+        }
+        return string(status.get("message"));
     }
 
     @SuppressWarnings("unchecked")

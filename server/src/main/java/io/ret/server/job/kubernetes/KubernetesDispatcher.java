@@ -127,7 +127,7 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
                     }
                 } else {
                     String phase = JobResources.phase(resource);
-                    String message = JobResources.statusMessage(resource);
+                    String message = JobResources.outcomeMessage(resource);
                     if (phase.equals("Failed")) {
                         settled = store.settle(job.id(), JobState.FAILED, "WORKER_FAILED",
                                 message.isEmpty() ? "its worker failed" : message, now);
