@@ -178,7 +178,7 @@ class WorkerEndToEndTest {
 
     @Test
     void cancellingOverGrpcStopsTheWorkerAndPublishesNothing() throws Exception {
-        Session session = user.upload("big.zip", BigArchive.orders(60));
+        Session session = user.upload("big.zip", BigArchive.orders(150));
         var started = user.startConversion(session.getId(), ConversionOptions.getDefaultInstance());
         ConversionJob resource = awaitResource("ret-" + started.getId());
         Pod pod = kubelet.awaitPod(awaitJob(resource));

@@ -113,14 +113,19 @@ class WorkerTest {
 
     @Test
     void theCancelFlagStopsARunningWorkerAndLeavesNothing() throws Exception {
-        Session session = user.upload("big.zip", BigArchive.orders(80));
+        Session session = user.upload("big.zip", BigArchive.orders(200));
         var cr = kubernetes.create("ConversionJob", "to-cancel", Map.of(
                 "sessionId", session.getId(), "owner", username));
+        String jobId = cr.getMetadata().getUid();
+        // flags the resource once the worker is converting (200 MB take seconds; the worker polls every 500 ms)
         Thread flagger = Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(1500);
-            } catch (InterruptedException e) {
-                return;
+            while (engines.db().query("SELECT state FROM jobs WHERE id = ?", r -> r.getString(1), jobId)
+                    .stream().noneMatch("RUNNING"::equals)) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
             kubernetes.client().genericKubernetesResources(JobResources.API_VERSION, "ConversionJob")
                     .inNamespace(KubernetesMock.NAMESPACE).withName("to-cancel")
@@ -131,7 +136,7 @@ class WorkerTest {
         });
         assertThat(runWorker("to-cancel")).isEqualTo(Worker.OK);
         flagger.join();
-        Job job = user.jobs().getJob(GetJobRequest.newBuilder().setJobId(cr.getMetadata().getUid()).build());
+        Job job = user.jobs().getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
         assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         io.ret.server.auth.AuthFixtureAccess.refused(() -> user.sessions().listOutputs(ListOutputsRequest.newBuilder()
                 .setSessionId(session.getId()).build()), io.grpc.Status.Code.FAILED_PRECONDITION, "NOT_CONVERTED");
