@@ -35,7 +35,7 @@ import io.ret.server.testing.TestServer;
  *
  * <pre>
  * java -cp "bench/target/ret-bench.jar:bench/target/lib/*" io.ret.bench.pipeline.PipelineBench \
- *      [--seconds 20] [--concurrency 1,64] [--transport helidon,netty] [--soak CALLS]
+ *      [--seconds 10] [--rounds 5] [--concurrency 1,64] [--transport netty,helidon] [--soak CALLS]
  * </pre>
  * The table goes to stderr; stdout carries the server's access log (redirect it).
  * With --soak, runs CALLS calls at the highest concurrency on each RET transport
@@ -49,16 +49,43 @@ public final class PipelineBench {
         }
     }
 
+    /** One RET target against the bare server, in alternating rounds so both see the same machine. */
+    record Pair(List<Result> bare, List<Result> ret) {
+        Result bareMedian() {
+            return median(bare);
+        }
+
+        Result retMedian() {
+            return median(ret);
+        }
+
+        double medianRatio() {
+            double[] ratios = new double[ret.size()];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = ret.get(i).throughput() / bare.get(i).throughput();
+            }
+            Arrays.sort(ratios);
+            return ratios[ratios.length / 2];
+        }
+
+        private static Result median(List<Result> rounds) {
+            return rounds.stream().sorted(java.util.Comparator.comparingDouble(Result::throughput)).toList()
+                    .get(rounds.size() / 2);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         // the access log is part of the cost measured: configure it as the server does (stdout, buffered)
         io.ret.server.platform.logging.Logging.configure();
-        int seconds = 20;
+        int seconds = 10;
+        int rounds = 5;
         int[] concurrencies = {1, 64};
-        List<Transport> transports = List.of(Transport.HELIDON, Transport.NETTY);
+        List<Transport> transports = List.of(Transport.NETTY, Transport.HELIDON);
         long soak = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrencies = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--transport" -> transports = Arrays.stream(args[++i].split(","))
                         .map(t -> Transport.valueOf(t.toUpperCase(Locale.ROOT))).toList();
@@ -67,7 +94,8 @@ public final class PipelineBench {
             }
         }
         ProbeRequest request = ProbeRequest.newBuilder().setText("ping").build();
-        List<Result> results = new ArrayList<>();
+        List<Result> soaks = new ArrayList<>();
+        List<Pair> pairs = new ArrayList<>();
 
         // the bare server runs handlers on virtual threads as RET's Netty transport does, so the
         // difference measured is the interceptors, not the executor
@@ -84,19 +112,30 @@ public final class PipelineBench {
                 String token = ret.login(user.getUsername(), TestServer.PASSWORD).getAccessToken();
                 if (soak > 0) {
                     int top = Arrays.stream(concurrencies).max().orElse(64);
-                    results.add(soak(ret, token, request, top, soak));
+                    soaks.add(soak(ret, token, request, top, soak));
                     continue;
                 }
+                String target = "RET pipeline (" + transport.name().toLowerCase(Locale.ROOT) + ")";
                 for (int concurrency : concurrencies) {
-                    results.add(run("bare grpc-java (netty)", channel(bare.getPort()), null, request, concurrency, seconds));
-                    results.add(run("RET pipeline (" + transport.name().toLowerCase(Locale.ROOT) + ")",
-                            channel(ret.server().grpcPort()), token, request, concurrency, seconds));
+                    Pair pair = new Pair(new ArrayList<>(), new ArrayList<>());
+                    for (int round = 0; round < rounds; round++) {
+                        boolean warmUp = round == 0;
+                        pair.bare().add(run("bare grpc-java (netty)", channel(bare.getPort()), null, request,
+                                concurrency, seconds, warmUp));
+                        pair.ret().add(run(target, channel(ret.server().grpcPort()), token, request, concurrency,
+                                seconds, warmUp));
+                    }
+                    pairs.add(pair);
                 }
             }
         }
         bare.shutdownNow();
         bareHandlers.shutdownNow();
-        print(results, soak > 0);
+        if (soak > 0) {
+            printSoak(soaks);
+        } else {
+            print(pairs, rounds, seconds);
+        }
         System.exit(0);
     }
 
@@ -115,12 +154,14 @@ public final class PipelineBench {
     }
 
     private static Result run(String target, ManagedChannel channel, String token, ProbeRequest request,
-                              int concurrency, int seconds) throws InterruptedException {
+                              int concurrency, int seconds, boolean warmUp) throws InterruptedException {
         var stub = ProbeServiceGrpc.newFutureStub(channel);
         if (token != null) {
             stub = TestServer.bearer(stub, token);
         }
-        drive(target, stub, request, concurrency, TimeUnit.SECONDS.toNanos(Math.max(2, seconds / 4)), Long.MAX_VALUE);
+        if (warmUp) {
+            drive(target, stub, request, concurrency, TimeUnit.SECONDS.toNanos(Math.max(2, seconds / 2)), Long.MAX_VALUE);
+        }
         Result result = drive(target, stub, request, concurrency, TimeUnit.SECONDS.toNanos(seconds), Long.MAX_VALUE);
         channel.shutdownNow();
         return result;
@@ -171,10 +212,9 @@ public final class PipelineBench {
         return new Result(target, concurrency, done.get(), elapsed, sorted[n / 2], sorted[(int) (n * 0.99)], errors);
     }
 
-    private static void print(List<Result> results, boolean soak) {
+    private static void printSoak(List<Result> results) {
         var out = System.err;
-        out.printf("%nmachine: %d cores, %s %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        machine(out);
         out.println("| target | in flight | calls | calls/s | p50 ms | p99 ms | failed calls |");
         out.println("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
         for (Result r : results) {
@@ -182,13 +222,42 @@ public final class PipelineBench {
                     r.calls(), r.throughput(), r.p50Nanos() / 1e6, r.p99Nanos() / 1e6,
                     r.errors().isEmpty() ? "none" : r.errors().toString());
         }
-        if (!soak) {
-            for (int i = 0; i + 1 < results.size(); i += 2) {
-                Result bare = results.get(i);
-                Result ret = results.get(i + 1);
-                out.printf(Locale.ROOT, "%s at %d in flight: %.0f%% of bare throughput%n", ret.target(),
-                        ret.concurrency(), 100 * ret.throughput() / bare.throughput());
+    }
+
+    /** Per target and concurrency: the median round (by throughput) of each side, and the median per-round ratio. */
+    private static void print(List<Pair> pairs, int rounds, int seconds) {
+        var out = System.err;
+        machine(out);
+        out.printf("%d alternating rounds of %d s per side (after one warm-up each); the median round is shown%n",
+                rounds, seconds);
+        out.println("| target | in flight | calls/s | p50 ms | p99 ms | RET / bare (median of rounds) | failed calls |");
+        out.println("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        for (Pair pair : pairs) {
+            for (Result r : List.of(pair.bareMedian(), pair.retMedian())) {
+                boolean isRet = r == pair.retMedian();
+                long failed = java.util.stream.Stream.concat(pair.bare().stream(), pair.ret().stream())
+                        .filter(x -> x.target().equals(r.target()))
+                        .mapToLong(x -> x.errors().values().stream().mapToLong(Long::longValue).sum()).sum();
+                out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.3f | %.3f | %s | %s |%n", r.target(), r.concurrency(),
+                        r.throughput(), r.p50Nanos() / 1e6, r.p99Nanos() / 1e6,
+                        isRet ? String.format(Locale.ROOT, "%.0f%%", 100 * pair.medianRatio()) : "",
+                        failed == 0 ? "none" : Long.toString(failed));
             }
         }
+        out.println("per-round RET / bare throughput:");
+        for (Pair pair : pairs) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < pair.ret().size(); i++) {
+                line.append(String.format(Locale.ROOT, " %.0f%%", 100 * pair.ret().get(i).throughput()
+                        / pair.bare().get(i).throughput()));
+            }
+            out.printf("  %s at %d in flight:%s%n", pair.ret().getFirst().target(), pair.ret().getFirst().concurrency(), line);
+        }
+    }
+
+    private static void machine(java.io.PrintStream out) {
+        out.printf("%nmachine: %d cores, %s %s, load average at the end %.2f%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 }
