@@ -312,6 +312,45 @@ class ComparisonApiTest {
                 .containsExactly(added, removed, modified);
     }
 
+    @Test
+    void cancellingARunningComparisonStopsItAndPublishesNothing() throws Exception {
+        // two million rows a side: seconds of work, so the cancel lands while it runs
+        Session left = csv(Map.of("big.csv", rows(2_000_000, 0)));
+        Session right = csv(Map.of("big.csv", rows(2_000_000, 97)));
+        Job job = comparisons.startComparison(StartComparisonRequest.newBuilder()
+                .setLeftSessionId(left.getId()).setRightSessionId(right.getId())
+                .setOptions(ComparisonOptions.newBuilder().addKeyColumns("id")).build());
+        var jobs = user.jobs();
+        while (jobs.getJob(io.ret.api.v1.GetJobRequest.newBuilder().setJobId(job.getId()).build()).getState()
+                != JobState.JOB_STATE_RUNNING) {
+            Thread.sleep(10);
+        }
+        jobs.cancelJob(io.ret.api.v1.CancelJobRequest.newBuilder().setJobId(job.getId()).build());
+
+        Job end = user.await(job.getId());
+        assertThat(end.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThat(end.getWorkDone()).isLessThan(4_000_000);
+        refused(() -> comparisons.getComparison(GetComparisonRequest.newBuilder().setComparisonId(job.getId()).build()),
+                Status.Code.FAILED_PRECONDITION, "COMPARISON_NOT_READY");
+        refused(() -> comparisons.listDeltas(ListDeltasRequest.newBuilder().setComparisonId(job.getId()).build()),
+                Status.Code.FAILED_PRECONDITION, "COMPARISON_NOT_READY");
+    }
+
+    /** {@code n} keyed rows; every {@code modifyEvery}-th value differs (0: none). */
+    private static byte[] rows(int n, int modifyEvery) {
+        StringBuilder text = new StringBuilder(n * 40).append("id,name,amount,city\n");
+        java.util.Random random = new java.util.Random(n);
+        for (int i = 0; i < n; i++) {
+            long amount = random.nextInt(1_000_000);
+            if (modifyEvery > 0 && i % modifyEvery == 0) {
+                amount++;
+            }
+            text.append(i).append(",name ").append(random.nextInt(50_000)).append(',').append(amount)
+                    .append(",city ").append(random.nextInt(300)).append('\n');
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     private static byte[] utf16(String text) {
         byte[] body = text.getBytes(StandardCharsets.UTF_16LE);
         byte[] out = new byte[body.length + 2];
