@@ -1,5 +1,6 @@
 package io.ret.server.auth;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -9,8 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.ret.server.platform.redis.Redis;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPubSub;
+import io.ret.server.platform.redis.Subscription;
 
 /**
  * Account and login-session state read on every authenticated call, cached
@@ -31,14 +31,14 @@ public final class AccountCache implements AutoCloseable {
     private final Map<String, Entry<Account>> accounts = new ConcurrentHashMap<>();
     private final Map<String, Entry<LoginSessionStore.LoginSession>> sessions = new ConcurrentHashMap<>();
     private final Map<String, Entry<ApiKeyStore.ApiKey>> apiKeys = new ConcurrentHashMap<>();
-    private final Thread subscriber;
-    private volatile JedisPubSub pubSub;
-    private volatile boolean closed;
+    private final Subscription subscription;
 
     public AccountCache(Redis redis, Duration ttl) {
         this.redis = redis;
         this.ttl = ttl;
-        this.subscriber = Thread.ofVirtual().name("account-cache-subscriber").start(this::subscribeLoop);
+        // messages may have been missed while disconnected: start clean on every (re)subscription
+        this.subscription = Subscription.start(redis, CHANNEL.getBytes(StandardCharsets.UTF_8),
+                message -> apply(new String(message, StandardCharsets.UTF_8)), this::clear, "account-cache-subscriber");
     }
 
     public Optional<Account> account(String id, Function<String, Optional<Account>> loader) {
@@ -99,6 +99,12 @@ public final class AccountCache implements AutoCloseable {
         }
     }
 
+    private void clear() {
+        accounts.clear();
+        sessions.clear();
+        apiKeys.clear();
+    }
+
     private void apply(String message) {
         int colon = message.indexOf(':');
         String kind = colon < 0 ? message : message.substring(0, colon);
@@ -112,48 +118,8 @@ public final class AccountCache implements AutoCloseable {
         }
     }
 
-    private void subscribeLoop() {
-        while (!closed) {
-            try (Jedis jedis = new Jedis(redis.address(), redis.clientConfig())) {
-                JedisPubSub listener = new JedisPubSub() {
-                    @Override
-                    public void onMessage(String channel, String message) {
-                        apply(message);
-                    }
-
-                    @Override
-                    public void onSubscribe(String channel, int subscribedChannels) {
-                        // messages may have been missed while disconnected
-                        accounts.clear();
-                        sessions.clear();
-                        apiKeys.clear();
-                    }
-                };
-                pubSub = listener;
-                jedis.subscribe(listener, CHANNEL);
-            } catch (RuntimeException e) {
-                if (!closed) {
-                    try {
-                        Thread.sleep(1000);
-                    } catch (InterruptedException interrupted) {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        JedisPubSub listener = pubSub;
-        if (listener != null && listener.isSubscribed()) {
-            try {
-                listener.unsubscribe();
-            } catch (RuntimeException ignored) {
-                // connection already gone
-            }
-        }
-        subscriber.interrupt();
+        subscription.close();
     }
 }

@@ -10,8 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.ret.server.platform.redis.Redis;
-import redis.clients.jedis.BinaryJedisPubSub;
-import redis.clients.jedis.Jedis;
+import io.ret.server.platform.redis.Subscription;
 
 /**
  * Job changes, fanned out through Redis so every server instance (and every
@@ -28,14 +27,12 @@ public final class JobEvents implements AutoCloseable {
     private final JobStore store;
     private final Map<String, Set<Consumer<JobRecord>>> listeners = new ConcurrentHashMap<>();
     private final Set<Consumer<JobRecord>> allListeners = ConcurrentHashMap.newKeySet();
-    private final Thread subscriber;
-    private volatile BinaryJedisPubSub pubSub;
-    private volatile boolean closed;
+    private final Subscription subscription;
 
     public JobEvents(Redis redis, JobStore store) {
         this.redis = redis;
         this.store = store;
-        this.subscriber = Thread.ofVirtual().name("job-events").start(this::subscribeLoop);
+        this.subscription = Subscription.start(redis, CHANNEL, this::onMessage, () -> { }, "job-events");
     }
 
     /** Announces the current row of {@code jobId} (read fresh, so the event is never older than the change). */
@@ -87,44 +84,8 @@ public final class JobEvents implements AutoCloseable {
         }
     }
 
-    private void subscribeLoop() {
-        while (!closed) {
-            try (Jedis jedis = new Jedis(redis.address(), redis.clientConfig())) {
-                BinaryJedisPubSub listener = new BinaryJedisPubSub() {
-                    @Override
-                    public void onMessage(byte[] channel, byte[] message) {
-                        try {
-                            JobEvents.this.onMessage(message);
-                        } catch (RuntimeException e) {
-                            LOG.log(Level.FINE, "job event dropped: " + e.getMessage());
-                        }
-                    }
-                };
-                pubSub = listener;
-                jedis.subscribe(listener, CHANNEL);
-            } catch (RuntimeException e) {
-                if (!closed) {
-                    try {
-                        Thread.sleep(1000);
-                    } catch (InterruptedException interrupted) {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        BinaryJedisPubSub listener = pubSub;
-        if (listener != null && listener.isSubscribed()) {
-            try {
-                listener.unsubscribe();
-            } catch (RuntimeException ignored) {
-                // connection already gone
-            }
-        }
-        subscriber.interrupt();
+        subscription.close();
     }
 }

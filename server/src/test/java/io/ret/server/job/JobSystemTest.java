@@ -175,8 +175,7 @@ class JobSystemTest {
                      .set("ret.sessions.dir", server.config().runtimeDir().resolve("sessions").toString())
                      .set("ret.jobs.concurrency", "0")
                      .start()) {
-            SessionClient remote = new SessionClient(watcherSide, watcherSide.login(
-                    TestServer.ADMIN_USERNAME, TestServer.ADMIN_PASSWORD).getAccessToken());
+            SessionClient remote = SessionClient.newUser(watcherSide, "remote");
             Session session = remote.upload("remote.zip", small());
             Job job = remote.startConversion(session.getId(), ConversionOptions.getDefaultInstance());
             List<Job> seen = remote.watch(job.getId());
