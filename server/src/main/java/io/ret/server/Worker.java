@@ -102,6 +102,16 @@ final class Worker {
             err.println("ret worker: a worker needs RET_DB_URL and RET_REDIS_URL (it never starts embedded engines)");
             return USAGE;
         }
+        // on SIGTERM the log is flushed only once everything below is closed (and has logged)
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                closed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            RetLogManager.finish();
+        }, "worker-log-flush"));
         try (KubernetesClient client = new KubernetesClientBuilder().build();
              Engines engines = Engines.open(config)) {
             return runJob(config, engines, client.genericKubernetesResources(JobResources.API_VERSION, kind.resourceName())
@@ -110,6 +120,8 @@ final class Worker {
             LOG.log(Level.SEVERE, "worker failed", e);
             err.println("ret worker: " + e.getMessage());
             return FAILED;
+        } finally {
+            closed.countDown();
         }
     }
 
@@ -158,7 +170,7 @@ final class Worker {
     private static Optional<JobRecord> register(GenericKubernetesResource cr, JobResources.Kind kind, JobStore store,
                                                 AccountStore accounts, Features features, Clock clock, StatusWriter status) {
         JobResources.Request request = JobResources.request(cr, kind);
-        String jobId = request.jobId().isEmpty() ? cr.getMetadata().getUid() : request.jobId();
+        String jobId = JobResources.jobIdOf(cr);
         Optional<Account> owner = accounts.byUsername(request.owner()).filter(a -> a.usable(clock.instant()));
         Optional<JobRecord> existing = store.get(jobId);
         if (existing.isPresent()) {
@@ -252,7 +264,6 @@ final class Worker {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            RetLogManager.finish();
         }, "worker-sigterm");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

@@ -97,7 +97,9 @@ public abstract class RetJobReconciler<R extends RetJob<?>> implements Reconcile
         if (phase(resource).terminal()) {
             return finished(resource, owned, context, now);
         }
-        if (resource.getSpec().cancelRequested() && owned.filter(WorkerObservation::isFinished).isEmpty()) {
+        // a worker that saw the cancel stops and exits 0, so a Job that completed after the cancel was
+        // asked for is a cancelled job, not a succeeded one; a failed Job stays a failure
+        if (resource.getSpec().cancelRequested() && owned.filter(WorkerObservation::isFailed).isEmpty()) {
             return cancel(resource, owned, context, now);
         }
         if (job.isPresent() && owned.isEmpty()) {

@@ -148,6 +148,10 @@ public record WorkerObservation(Phase phase, Desired podPending, Desired succeed
         return finished(job, "Complete").isPresent() || finished(job, "Failed").isPresent();
     }
 
+    public static boolean isFailed(Job job) {
+        return finished(job, "Failed").isPresent();
+    }
+
     private static int failures(Job job) {
         return job.getStatus() == null || job.getStatus().getFailed() == null ? 0 : job.getStatus().getFailed();
     }

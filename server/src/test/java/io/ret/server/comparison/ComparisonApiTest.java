@@ -321,8 +321,12 @@ class ComparisonApiTest {
                 .setLeftSessionId(left.getId()).setRightSessionId(right.getId())
                 .setOptions(ComparisonOptions.newBuilder().addKeyColumns("id")).build());
         var jobs = user.jobs();
-        while (jobs.getJob(io.ret.api.v1.GetJobRequest.newBuilder().setJobId(job.getId()).build()).getState()
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        JobState state;
+        while ((state = jobs.getJob(io.ret.api.v1.GetJobRequest.newBuilder().setJobId(job.getId()).build()).getState())
                 != JobState.JOB_STATE_RUNNING) {
+            assertThat(state).as("the comparison still waiting to run").isEqualTo(JobState.JOB_STATE_PENDING);
+            assertThat(System.nanoTime()).as("the comparison started within 60 s").isLessThan(deadline);
             Thread.sleep(10);
         }
         jobs.cancelJob(io.ret.api.v1.CancelJobRequest.newBuilder().setJobId(job.getId()).build());

@@ -10,10 +10,12 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.ret.api.v1.CancelJobRequest;
 import io.ret.api.v1.ConversionOptions;
 import io.ret.api.v1.FlattenMode;
+import io.ret.api.v1.GetJobRequest;
 import io.ret.api.v1.Job;
 import io.ret.api.v1.JobState;
 import io.ret.api.v1.Session;
 import io.ret.server.job.kubernetes.JobResources;
+import io.ret.server.platform.Engines;
 import io.ret.server.session.archive.ZipBytes;
 import io.ret.server.testing.SessionClient;
 import io.ret.server.testing.TestServer;
@@ -97,15 +99,41 @@ class KubernetesDispatcherTest {
         kubernetes.client().genericKubernetesResources(JobResources.API_VERSION, "ConversionJob")
                 .inNamespace(KubernetesMock.NAMESPACE).withName("ret-" + job.getId())
                 .editStatus(r -> {
+                    // the worker's last word was progress; the operator's condition says why it ended
                     r.getAdditionalProperties().put("status", Map.of("phase", "Failed",
-                            "message", "worker pod OOMKilled (exit code 137); no retries left"));
+                            "message", "converting a.xml",
+                            "conditions", List.of(Map.of("type", "Succeeded", "status", "False",
+                                    "reason", "BackoffLimitExceeded",
+                                    "message", "worker pod OOMKilled (exit code 137); no retries left"))));
                     return r;
                 });
         Job done = user.await(job.getId());
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
         assertThat(done.getError().getReason()).isEqualTo("WORKER_FAILED");
-        assertThat(done.getError().getMessage()).contains("OOMKilled");
+        assertThat(done.getError().getMessage()).isEqualTo("worker pod OOMKilled (exit code 137); no retries left");
         assertThat(Duration.ofSeconds(done.getEndTime().getSeconds() - done.getCreateTime().getSeconds()))
                 .isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aResourceWithANameOfItsOwnIsFoundByItsJobIdForTheSweepAndForCancel() throws Exception {
+        Job job = user.startConversion(session().getId(), ConversionOptions.getDefaultInstance());
+        var resources = kubernetes.client().genericKubernetesResources(JobResources.API_VERSION, "ConversionJob")
+                .inNamespace(KubernetesMock.NAMESPACE);
+        // as if applied with kubectl under a name of its own (the uid is the job id when spec.jobId is absent)
+        resources.withName("ret-" + job.getId()).delete();
+        String name = "orders-" + job.getId().substring(job.getId().length() - 8);
+        kubernetes.create("ConversionJob", name, Map.of("sessionId", job.getSubjectId(), "owner", username,
+                "jobId", job.getId()));
+        try (Engines engines = Engines.open(server.config())) {
+            // past the grace a job without any resource gets before the sweep fails it
+            engines.db().update("UPDATE jobs SET created_at = created_at - INTERVAL 5 MINUTE WHERE id = ?", job.getId());
+        }
+        Thread.sleep(1500); // five sweeps
+        assertThat(user.jobs().getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build()).getState())
+                .isEqualTo(JobState.JOB_STATE_PENDING);
+
+        user.jobs().cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).build());
+        assertThat(KubernetesMock.section(kubernetes.get("ConversionJob", name), "spec")).containsEntry("cancel", true);
     }
 }

@@ -67,7 +67,13 @@ public final class JobResources {
         }
     }
 
-    /** The resource name of a job's CR: DNS-1123, derived from the job id. */
+    /** The RET job a resource runs: spec.jobId when the server created it, else (kubectl) the resource's uid. */
+    public static String jobIdOf(GenericKubernetesResource resource) {
+        String jobId = string(map(resource.getAdditionalProperties().get("spec")).get("jobId"));
+        return jobId.isEmpty() ? resource.getMetadata().getUid() : jobId;
+    }
+
+    /** The resource name of a job's CR when the server creates it: DNS-1123, derived from the job id. */
     public static String nameOf(JobRecord job) {
         return "ret-" + job.id();
     }
@@ -129,7 +135,7 @@ public final class JobResources {
     }
 
     /** What a resource's spec asks for, as the job row would hold it. */
-    public record Request(String sessionId, String owner, String jobId, int priority, int retries, byte[] params) {
+    public record Request(String sessionId, String owner, int priority, int retries, byte[] params) {
     }
 
     public static Request request(GenericKubernetesResource resource, Kind kind) {
@@ -161,7 +167,7 @@ public final class JobResources {
                         .build().toByteArray();
             }
         };
-        return new Request(string(spec.get("sessionId")), string(spec.get("owner")), string(spec.get("jobId")),
+        return new Request(string(spec.get("sessionId")), string(spec.get("owner")),
                 spec.get("priority") instanceof Number n ? n.intValue() : 0,
                 spec.get("retries") instanceof Number n ? n.intValue() : 1, params);
     }

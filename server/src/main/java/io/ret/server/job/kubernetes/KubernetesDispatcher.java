@@ -3,11 +3,15 @@ package io.ret.server.job.kubernetes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -102,8 +106,14 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
             return;
         }
         try {
+            Optional<GenericKubernetesResource> resource = resourcesOf(kind.get()).stream()
+                    .filter(r -> JobResources.jobIdOf(r).equals(job.id())).findFirst();
+            if (resource.isEmpty()) {
+                LOG.warning("no resource runs job " + job.id() + "; the sweep settles it");
+                return;
+            }
             client.genericKubernetesResources(JobResources.API_VERSION, kind.get().resourceName())
-                    .inNamespace(namespace).withName(JobResources.nameOf(job))
+                    .inNamespace(namespace).withName(resource.get().getMetadata().getName())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"cancel\":true}}");
         } catch (KubernetesClientException e) {
             // the sweep settles it if the resource is gone; the database already says "cancel requested"
@@ -115,10 +125,12 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
     public void sweep() {
         try {
             Instant now = clock.instant();
+            Map<JobResources.Kind, Map<String, GenericKubernetesResource>> byJobId = new EnumMap<>(JobResources.Kind.class);
             for (JobRecord job : store.unfinished(dispatchedTypes())) {
                 var kind = JobResources.Kind.of(job.type()).orElseThrow();
-                GenericKubernetesResource resource = client.genericKubernetesResources(JobResources.API_VERSION,
-                        kind.resourceName()).inNamespace(namespace).withName(JobResources.nameOf(job)).get();
+                // one list per kind and sweep; kubectl-applied resources have names of their own
+                GenericKubernetesResource resource = byJobId.computeIfAbsent(kind, k -> resourcesOf(k).stream()
+                        .collect(Collectors.toMap(JobResources::jobIdOf, r -> r, (a, b) -> a))).get(job.id());
                 boolean settled = false;
                 if (resource == null) {
                     if (job.createdAt().plus(GRACE_BEFORE_MISSING).isBefore(now)) {
@@ -143,6 +155,11 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "dispatch sweep failed: " + e.getMessage());
         }
+    }
+
+    private List<GenericKubernetesResource> resourcesOf(JobResources.Kind kind) {
+        return client.genericKubernetesResources(JobResources.API_VERSION, kind.resourceName())
+                .inNamespace(namespace).list().getItems();
     }
 
     @Override
