@@ -93,16 +93,7 @@ final class SpillFile implements AutoCloseable {
             // hashing spreads rows evenly: 10% over the mean leaves few buckets to grow
             buckets = new Buckets(bits, (int) ((partitionRows[partition] >> bits) * 1.1) + 64);
         }
-        ByteBuffer block = ByteBuffer.allocate(BLOCK_BYTES);
-        for (int b = 0; b < blocks; b++) {
-            if (blockPartition[b] != partition) {
-                continue;
-            }
-            readBlock(b, block);
-            while (block.hasRemaining()) {
-                buckets.add(block.getLong(), block.getLong(), block.getLong(), block.getLong());
-            }
-        }
+        forEachRecord(partition, buckets::add);
         buckets.sortByRow(); // rows kept in memory before the spill come bucket by bucket
         return buckets;
     }
@@ -110,6 +101,18 @@ final class SpillFile implements AutoCloseable {
     /** A partition as one index, in the order written. */
     RowIndex read(int partition) throws IOException {
         RowIndex rows = new RowIndex((int) partitionRows[partition]);
+        forEachRecord(partition, rows::add);
+        return rows;
+    }
+
+    /** One 32-byte row record: its four longs. */
+    @FunctionalInterface
+    private interface RecordSink {
+        void accept(long a, long b, long c, long d);
+    }
+
+    /** Every record of a partition, in the order written. */
+    private void forEachRecord(int partition, RecordSink sink) throws IOException {
         ByteBuffer block = ByteBuffer.allocate(BLOCK_BYTES);
         for (int b = 0; b < blocks; b++) {
             if (blockPartition[b] != partition) {
@@ -117,10 +120,9 @@ final class SpillFile implements AutoCloseable {
             }
             readBlock(b, block);
             while (block.hasRemaining()) {
-                rows.add(block.getLong(), block.getLong(), block.getLong(), block.getLong());
+                sink.accept(block.getLong(), block.getLong(), block.getLong(), block.getLong());
             }
         }
-        return rows;
     }
 
     private void readBlock(int b, ByteBuffer block) throws IOException {

@@ -47,31 +47,43 @@ class DaffCrossCheckTest {
                     }).add(d.key().getFirst());
                 }, DiffProgress.NONE);
 
-        Path out = dir.resolve("daff.csv");
-        Process process = new ProcessBuilder(daff.toString(), "--no-color", "--id", "id", "--unordered",
-                "--context", "0", "--output", out.toString(), left.toString(), right.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("daff.log").toFile()).start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("daff finished").isTrue();
-        assertThat(process.exitValue()).as(Files.readString(dir.resolve("daff.log"))).isZero();
-        Set<String> daffAdded = new TreeSet<>(), daffRemoved = new TreeSet<>(), daffModified = new TreeSet<>();
-        for (String line : Files.readAllLines(out)) {
-            String[] cells = line.split(",", -1);
-            switch (cells[0]) {
-                case "+++" -> daffAdded.add(cells[1]);
-                case "---" -> daffRemoved.add(cells[1]);
-                default -> {
-                    if (cells[0].contains("->")) {
-                        daffModified.add(cells[1]);
-                    }
-                }
-            }
-        }
+        DaffChanges daffChanges = runDaff(daff, left, right, dir);
+        Set<String> daffAdded = daffChanges.added(), daffRemoved = daffChanges.removed(),
+                daffModified = daffChanges.modified();
         assertThat(daffAdded).hasSizeGreaterThan(100);
         assertThat(List.of(f.added(), f.removed(), f.modified()))
                 .containsExactly((long) daffAdded.size(), (long) daffRemoved.size(), (long) daffModified.size());
         assertThat(ourAdded).isEqualTo(daffAdded);
         assertThat(ourRemoved).isEqualTo(daffRemoved);
         assertThat(ourModified).isEqualTo(daffModified);
+    }
+
+    /** The ids daff reports as added, removed and modified. */
+    record DaffChanges(Set<String> added, Set<String> removed, Set<String> modified) {
+    }
+
+    /** Runs daff keyed on {@code id} over the pair (unordered, no context) and reads its highlighter output. */
+    static DaffChanges runDaff(Path daff, Path left, Path right, Path dir) throws Exception {
+        Path out = dir.resolve("daff.csv");
+        Process process = new ProcessBuilder(daff.toString(), "--no-color", "--id", "id", "--unordered",
+                "--context", "0", "--output", out.toString(), left.toString(), right.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("daff.log").toFile()).start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("daff finished").isTrue();
+        assertThat(process.exitValue()).as(Files.readString(dir.resolve("daff.log"))).isZero();
+        DaffChanges changes = new DaffChanges(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+        for (String line : Files.readAllLines(out)) {
+            String[] cells = line.split(",", -1);
+            switch (cells[0]) {
+                case "+++" -> changes.added().add(cells[1]);
+                case "---" -> changes.removed().add(cells[1]);
+                default -> {
+                    if (cells[0].contains("->")) {
+                        changes.modified().add(cells[1]);
+                    }
+                }
+            }
+        }
+        return changes;
     }
 
     /** 10 columns, ~1% modified, 0.5% removed, 0.5% added, both sides shuffled. */

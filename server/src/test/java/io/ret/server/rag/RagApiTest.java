@@ -189,9 +189,13 @@ class RagApiTest {
 
     @Test
     void cancellingIndexingStopsItAndLeavesNoHalfIndex() throws Exception {
+        // text no earlier run has embedded (the embedding cache would make indexing instant), and
+        // enough of it (~700 chunks) that indexing is still running when the cancel lands
+        String run = java.util.UUID.randomUUID().toString();
         StringBuilder csv = new StringBuilder("id,text\n");
-        for (int i = 0; i < 3000; i++) {
-            csv.append("ROW-").append(i).append(",some words about row number ").append(i).append(" and more words\n");
+        for (int i = 0; i < 10_000; i++) {
+            csv.append("ROW-").append(i).append(",some words about row number ").append(i).append(' ').append(run)
+                    .append(" and more words\n");
         }
         Session big = alice.upload("big.zip", ZipBytes.zip(Map.of("big.csv", csv.toString())));
         Collection target = aliceRag.createCollection(CreateCollectionRequest.newBuilder().setName("to-cancel").build());
