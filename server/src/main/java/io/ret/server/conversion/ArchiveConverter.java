@@ -7,9 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import io.ret.server.session.archive.ArchiveKind;
 import io.ret.server.session.archive.ArchiveLimits;
@@ -25,10 +22,11 @@ import io.ret.server.session.archive.InventoryEntry;
  * everything it wrote) only when the archive is refused, a limit is crossed while
  * reading, the output cannot be written, or it is cancelled.
  *
- * <p>Files are read in path order on one worker thread while the calling thread writes
- * the previous file's tables (the scan is about three quarters of the work, so on two
- * cores the writing comes almost free). At most two files are in flight, and outputs are
- * named and written in path order, so the result does not depend on timing.
+ * <p>Files are scanned (the first pass, about three quarters of the work) by up to one
+ * thread per core, at most four, while the calling thread writes the tables of the
+ * scanned files in path order. Scanners run at most one file more than their number
+ * ahead of the writer, so few spill files exist at once. Outputs are named and written
+ * in path order, so the result does not depend on timing.
  * Thread-safe: each call is independent.
  */
 public final class ArchiveConverter {
@@ -46,15 +44,19 @@ public final class ArchiveConverter {
     private record Stopped(Throwable cause) implements Step {
     }
 
-    private record Finished() implements Step {
-    }
-
     private final ConversionOptions options;
     private final ArchiveLimits limits;
+    private final int maxScanners;
 
     public ArchiveConverter(ConversionOptions options, ArchiveLimits limits) {
+        this(options, limits, Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4));
+    }
+
+    /** With at most {@code maxScanners} scanning threads (tests use this to force more than the cores). */
+    ArchiveConverter(ConversionOptions options, ArchiveLimits limits, int maxScanners) {
         this.options = options;
         this.limits = limits;
+        this.maxScanners = maxScanners;
     }
 
     /**
@@ -75,7 +77,7 @@ public final class ArchiveConverter {
         } catch (IOException | RuntimeException | Error e) {
             removeAll(files, outDir, madeOutDir, e);
             if (e instanceof UncheckedIOException unchecked) {
-                throw unchecked.getCause(); // FastCSV reports write failures unchecked
+                throw unchecked.getCause(); // a directory walk reports failures unchecked
             }
             throw e;
         }
@@ -91,14 +93,18 @@ public final class ArchiveConverter {
         List<InventoryEntry> xmlFiles = inventory.dataEntries();
         progress.start(inventory.uncompressedBytes());
         FileConverter converter = new FileConverter(options, progress, outDir);
-        BlockingQueue<Step> handOver = new ArrayBlockingQueue<>(1);
-        Thread readingThread = Thread.ofPlatform().name("ret-convert-read").daemon()
-                .start(() -> read(reader, xmlFiles, converter, handOver, progress));
+        int scanners = Math.clamp(xmlFiles.size(), 1, maxScanners);
+        ScanSlots<Step> slots = new ScanSlots<>(xmlFiles.size(), scanners + 1);
+        List<Thread> scanning = new ArrayList<>();
+        for (int i = 1; i <= scanners; i++) {
+            scanning.add(Thread.ofPlatform().name("ret-convert-scan-" + i).daemon()
+                    .start(() -> scanFiles(reader, xmlFiles, converter, slots, progress)));
+        }
         List<TableOutput> outputs = new ArrayList<>();
         List<FileFailure> failures = new ArrayList<>();
         try {
-            for (Step step = take(handOver, progress); !(step instanceof Finished); step = take(handOver, progress)) {
-                switch (step) {
+            for (int file = 0; file < xmlFiles.size(); file++) {
+                switch (take(slots, file, progress)) {
                     case Read read -> {
                         try {
                             outputs.addAll(converter.write(read.scanned(), files));
@@ -108,13 +114,13 @@ public final class ArchiveConverter {
                     }
                     case Failed failed -> failures.add(failed.failure());
                     case Stopped stopped -> throw rethrow(stopped.cause());
-                    case Finished finished -> throw new AssertionError();
                 }
             }
         } finally {
-            progress.stop(); // no-op after a normal finish: the reading thread is done
-            join(readingThread);
-            for (Step left : handOver) {
+            progress.stop();
+            List<Step> neverWritten = slots.stop(); // a scanner still at work deletes its own spill
+            scanning.forEach(ArchiveConverter::join);
+            for (Step left : neverWritten) {
                 if (left instanceof Read read) {
                     Files.deleteIfExists(read.scanned().spill());
                 }
@@ -126,51 +132,42 @@ public final class ArchiveConverter {
                 outputs, failures);
     }
 
-    /** The reading thread: every file's first pass, handed over in order; stops at the first fatal problem. */
-    private static void read(ArchiveReader reader, List<InventoryEntry> xmlFiles, FileConverter converter,
-            BlockingQueue<Step> handOver, SerialProgress progress) {
-        for (InventoryEntry entry : xmlFiles) {
-            Step step;
-            try (InputStream xml = reader.openEntry(entry)) {
-                if (progress.cancelled()) {
-                    throw new ConversionCancelledException();
-                }
-                step = new Read(converter.scan(entry.path(), xml));
-            } catch (FileConversionException e) {
-                step = new Failed(e.toFailure(entry.path()));
-            } catch (IOException | RuntimeException | Error e) {
-                handOver(handOver, new Stopped(e), progress);
-                return;
+    /** A scanning thread: claims files in order and scans them until none is left or the conversion stops. */
+    private static void scanFiles(ArchiveReader reader, List<InventoryEntry> xmlFiles, FileConverter converter,
+            ScanSlots<Step> slots, SerialProgress progress) {
+        for (int file; (file = slots.claim()) >= 0; ) {
+            Step step = scan(reader, xmlFiles.get(file), converter, progress);
+            if (step instanceof Stopped) {
+                slots.closeClaims();
             }
-            if (!handOver(handOver, step, progress)) {
+            if (!slots.put(file, step)) {
                 if (step instanceof Read read) {
                     deleteQuietly(read.scanned().spill());
                 }
                 return;
             }
         }
-        handOver(handOver, new Finished(), progress);
     }
 
-    /** Waits for room, unless the conversion has stopped; true when handed over. */
-    private static boolean handOver(BlockingQueue<Step> handOver, Step step, SerialProgress progress) {
-        try {
-            while (!handOver.offer(step, 50, TimeUnit.MILLISECONDS)) {
-                if (progress.stopped()) {
-                    return false;
-                }
+    /** One file's first pass; a problem of the file is its own failure, anything else stops the conversion. */
+    private static Step scan(ArchiveReader reader, InventoryEntry entry, FileConverter converter,
+            SerialProgress progress) {
+        try (InputStream xml = reader.openEntry(entry)) {
+            if (progress.cancelled()) {
+                throw new ConversionCancelledException();
             }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            return new Read(converter.scan(entry.path(), xml));
+        } catch (FileConversionException e) {
+            return new Failed(e.toFailure(entry.path()));
+        } catch (IOException | RuntimeException | Error e) {
+            return new Stopped(e);
         }
     }
 
-    private static Step take(BlockingQueue<Step> handOver, SerialProgress progress) {
+    private static Step take(ScanSlots<Step> slots, int file, SerialProgress progress) {
         try {
             Step step;
-            while ((step = handOver.poll(50, TimeUnit.MILLISECONDS)) == null) {
+            while ((step = slots.poll(file, 50)) == null) {
                 if (progress.cancelled()) {
                     throw new ConversionCancelledException();
                 }
@@ -226,7 +223,7 @@ public final class ArchiveConverter {
     }
 
     /**
-     * The caller's progress, called by one thread at a time (the two threads of a
+     * The caller's progress, called by one thread at a time (the threads of a
      * conversion share it), and the conversion's own stop signal.
      */
     private static final class SerialProgress implements ConversionProgress {
@@ -257,13 +254,9 @@ public final class ArchiveConverter {
             }
         }
 
-        /** The writing side is done, or gave up: the reading side stops at its next check. */
+        /** The writing side is done, or gave up: the scanners stop at their next check. */
         void stop() {
             stopped = true;
-        }
-
-        boolean stopped() {
-            return stopped;
         }
     }
 }

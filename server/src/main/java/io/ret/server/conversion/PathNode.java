@@ -38,6 +38,8 @@ final class PathNode {
     int countInParent;
 
     private Map<String, List<PathNode>> byLocal;
+    /** Where {@link #child} starts looking: after the child it found last. */
+    private int nextGuess;
 
     PathNode(int id, PathNode parent, String namespace, String local, String name) {
         this.id = id;
@@ -48,7 +50,11 @@ final class PathNode {
         this.name = name;
     }
 
-    /** The child with this key, or null. Woodstox interns names, so identity usually decides. */
+    /**
+     * The child with this key, or null. Woodstox interns names, so identity usually decides;
+     * and siblings mostly come in the order first seen, so the search starts just after the
+     * child found last.
+     */
     PathNode child(String namespace, String local) {
         if (byLocal != null) {
             List<PathNode> sameLocal = byLocal.get(local);
@@ -61,8 +67,11 @@ final class PathNode {
             }
             return null;
         }
-        for (PathNode child : children) {
+        int count = children.size();
+        for (int tried = 0, i = nextGuess; tried < count; tried++, i = i + 1 == count ? 0 : i + 1) {
+            PathNode child = children.get(i);
             if (child.local == local && child.namespace == namespace) {
+                nextGuess = i + 1 == count ? 0 : i + 1;
                 return child;
             }
         }

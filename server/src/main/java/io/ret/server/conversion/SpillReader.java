@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /** Reads the tokens of {@link SpillWriter} back, in order. */
 final class SpillReader implements Closeable {
@@ -40,21 +39,21 @@ final class SpillReader implements Closeable {
         }
     }
 
-    String text() throws IOException {
-        int length = varint();
-        if (limit - position >= length) {
-            String text = new String(buffer, position, length, StandardCharsets.UTF_8);
-            position += length;
-            return text;
+    /** Appends the next text to {@code field}: its bytes, and its need of quotes. */
+    void text(CsvField field) throws IOException {
+        int header = varint();
+        int length = header >>> 1;
+        field.quoted |= (header & 1) != 0;
+        field.ensure(length);
+        while (length > 0) {
+            if (position == limit && !fill()) {
+                throw new EOFException("spill ends inside a value");
+            }
+            int piece = Math.min(length, limit - position);
+            field.append(buffer, position, piece);
+            position += piece;
+            length -= piece;
         }
-        byte[] bytes = new byte[length];
-        int have = limit - position;
-        System.arraycopy(buffer, position, bytes, 0, have);
-        position = limit;
-        if (in.readNBytes(bytes, have, length - have) != length - have) {
-            throw new EOFException("spill ends inside a value");
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private boolean fill() throws IOException {

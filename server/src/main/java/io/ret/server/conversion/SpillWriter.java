@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
  * Writes a scanned document as compact tokens, names replaced by path and column ids,
  * so the second pass can route values once the document's shape is known without
  * parsing XML again. Format: {@code START node}, {@code ATTR column text},
- * {@code TEXT text}, {@code END}; numbers as unsigned varints, text as varint length
- * and UTF-8 bytes.
+ * {@code TEXT text}, {@code END}; numbers as unsigned varints; text as a varint of its
+ * UTF-8 length shifted left once, the low bit set when it must be quoted in CSV (see
+ * {@link CsvField}), then its UTF-8 bytes.
  */
 final class SpillWriter implements Closeable {
 
@@ -43,7 +44,7 @@ final class SpillWriter implements Closeable {
     void text(char[] chars, int offset, int length) throws IOException {
         ensure(6);
         buffer[position++] = TEXT;
-        varint(utf8Length(chars, offset, length));
+        varint(header(chars, offset, length));
         int end = offset + length;
         for (int i = offset; i < end; i++) {
             if (position + 4 > buffer.length) {
@@ -80,27 +81,29 @@ final class SpillWriter implements Closeable {
         buffer[position++] = END;
     }
 
-    private static int utf8Length(char[] chars, int offset, int length) {
+    /** The value header of these chars: UTF-8 length, shifted, and the quote bit. */
+    private static int header(char[] chars, int offset, int length) {
         int bytes = length;
+        boolean quoted = false;
         int end = offset + length;
         for (int i = offset; i < end; i++) {
             char c = chars[i];
-            if (c >= 0x80) {
-                if (c < 0x800) {
-                    bytes += 1;
-                } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
-                    bytes += 2; // four bytes for two chars
-                    i++;
-                } else {
-                    bytes += 2;
-                }
+            if (c < 0x80) {
+                quoted |= c == '"' || c == ',' || c == '\n' || c == '\r';
+            } else if (c < 0x800) {
+                bytes += 1;
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+                bytes += 2; // four bytes for two chars
+                i++;
+            } else {
+                bytes += 2;
             }
         }
-        return bytes;
+        return bytes << 1 | (quoted ? 1 : 0);
     }
 
     private void bytes(byte[] value) throws IOException {
-        varint(value.length);
+        varint(value.length << 1 | (CsvField.needsQuotes(value, 0, value.length) ? 1 : 0));
         if (value.length > buffer.length - position) {
             flushBuffer();
             if (value.length > buffer.length) {

@@ -8,31 +8,27 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import de.siegmar.fastcsv.writer.CsvWriter;
-import de.siegmar.fastcsv.writer.LineDelimiter;
-
 /**
  * Second pass over one document: replays its spilled tokens against the
  * {@link TablePlan} and writes each table's rows as RFC 4180 CSV (UTF-8, CRLF, quotes
  * only where needed). A table never nests in itself, so each holds one open row; a row
  * is written when its element ends, so rows come in document order and children before
- * their parent row.
+ * their parent row. Values stay UTF-8 bytes from the spill to the file.
  */
 final class TableWriter {
 
     private static final int CANCEL_CHECK_TOKENS = 16 * 1024;
+    /** Any single value the scan accepts fits; only a cell joining many values can grow past it. */
+    static final int MAX_CELL_BYTES = 3 * DocumentScanner.MAX_VALUE_CHARS;
 
     /** One table's file and its open row. */
     private final class Sink {
         final TablePlan.Table table;
         final String relativePath;
         final Path file;
-        final CsvWriter csv;
-        final String[] cells;
-        final StringBuilder[] builders;
-        final boolean[] building;
+        final CsvOutput csv;
+        final CsvField[] cells;
         final boolean[] joinStarted;
-        final String[] record;
         long rows;
         long lastId;
         long id;
@@ -44,18 +40,12 @@ final class TableWriter {
             this.relativePath = relativePath;
             this.file = file;
             int width = table.columns.size();
-            cells = new String[width];
-            builders = new StringBuilder[width];
-            building = new boolean[width];
-            joinStarted = new boolean[width];
-            record = new String[table.keys().size() + width];
-            if (file == null) {
-                csv = null;
-            } else {
-                csv = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).bufferSize(64 * 1024)
-                        .build(file, StandardCharsets.UTF_8);
-                csv.writeRecord(table.header());
+            cells = new CsvField[width];
+            for (int i = 0; i < width; i++) {
+                cells[i] = new CsvField();
             }
+            joinStarted = new boolean[width];
+            csv = file == null ? null : new CsvOutput(Files.newOutputStream(file));
         }
 
         void open(Sink parent) {
@@ -64,23 +54,16 @@ final class TableWriter {
             rootId = table.kind == TablePlan.Kind.CHILD ? parent.rootId : id;
         }
 
-        void set(int cell, String value) {
-            cells[cell] = value;
+        /** An attribute's value: the cell's only content. */
+        void set(int cell, SpillReader spill) throws IOException {
+            cells[cell].clear();
+            spill.text(cells[cell]);
         }
 
-        void append(int cell, String text) throws FileConversionException {
-            if (building[cell]) {
-                builders[cell].append(text);
-                checkLength(cell);
-            } else if (cells[cell] == null) {
-                cells[cell] = text;
-            } else {
-                StringBuilder builder = builder(cell);
-                builder.append(cells[cell]).append(text);
-                cells[cell] = null;
-                building[cell] = true;
-                checkLength(cell);
-            }
+        /** A piece of an element's text, after what the cell holds. */
+        void append(int cell, SpillReader spill) throws IOException, FileConversionException {
+            spill.text(cells[cell]);
+            checkLength(cell);
         }
 
         /** Join mode: a new item of a joined cell, after a separator unless it is the first. */
@@ -89,70 +72,65 @@ final class TableWriter {
                 joinStarted[cell] = true;
                 return;
             }
-            if (!building[cell]) {
-                StringBuilder builder = builder(cell);
-                if (cells[cell] != null) {
-                    builder.append(cells[cell]);
-                    cells[cell] = null;
-                }
-                building[cell] = true;
-            }
-            builders[cell].append(separator);
+            CsvField field = cells[cell];
+            field.append(separator, 0, separator.length);
+            field.quoted |= separatorNeedsQuotes;
             checkLength(cell);
         }
 
-        private StringBuilder builder(int cell) {
-            StringBuilder builder = builders[cell];
-            if (builder == null) {
-                builder = builders[cell] = new StringBuilder();
-            }
-            builder.setLength(0);
-            return builder;
+        /** Join mode: a piece of an item's text, escaped so that the separator stays unambiguous. */
+        void appendEscaped(int cell, SpillReader spill) throws IOException, FileConversionException {
+            piece.clear();
+            spill.text(piece);
+            CsvField field = cells[cell];
+            field.quoted |= piece.quoted;
+            escapeInto(field);
+            checkLength(cell);
         }
 
         private void checkLength(int cell) throws FileConversionException {
-            if (builders[cell].length() > DocumentScanner.MAX_VALUE_CHARS) {
+            if (cells[cell].length > MAX_CELL_BYTES) {
                 throw new FileConversionException("a value of column '" + table.columns.get(cell) + "' in table '"
-                        + table.name + "' is longer than " + DocumentScanner.MAX_VALUE_CHARS + " characters");
+                        + table.name + "' is longer than " + MAX_CELL_BYTES + " bytes");
             }
         }
 
-        void close() {
+        void close() throws IOException {
             if (csv != null) {
-                int k = 0;
-                record[k++] = Long.toString(id);
+                csv.field(id);
                 if (table.hasParentId) {
-                    record[k++] = Long.toString(parentId);
+                    csv.field(parentId);
                 }
                 if (table.kind == TablePlan.Kind.CHILD) {
-                    record[k++] = Long.toString(rootId);
+                    csv.field(rootId);
                 }
-                for (int i = 0; i < cells.length; i++) {
-                    record[k++] = building[i] ? builders[i].toString() : cells[i];
+                for (CsvField cell : cells) {
+                    csv.field(cell);
                 }
-                csv.writeRecord(record);
+                csv.endRecord();
                 rows++;
             }
-            Arrays.fill(cells, null);
-            Arrays.fill(building, false);
-            Arrays.fill(joinStarted, false);
-            for (int i = 0; i < builders.length; i++) {
-                if (builders[i] != null && builders[i].capacity() > 1 << 20) {
-                    builders[i] = null; // do not hold on to one huge value
-                }
+            for (int i = 0; i < cells.length; i++) {
+                cells[i].clear();
+                joinStarted[i] = false;
             }
         }
     }
 
     private final TablePlan plan;
-    private final String separator;
-    private final char separatorStart;
+    private final byte[] separator;
+    private final boolean separatorNeedsQuotes;
+    /** The UTF-8 bytes of the separator's first character, which gets a '\' before it in joined values. */
+    private final byte[] separatorStart;
+    private final CsvField piece = new CsvField();
     private final ConversionProgress progress;
 
     TableWriter(TablePlan plan, ConversionOptions options, ConversionProgress progress) {
         this.plan = plan;
-        this.separator = options.joinSeparator();
-        this.separatorStart = separator.charAt(0);
+        String joinSeparator = options.joinSeparator();
+        this.separator = joinSeparator.getBytes(StandardCharsets.UTF_8);
+        this.separatorNeedsQuotes = CsvField.needsQuotes(separator, 0, separator.length);
+        this.separatorStart = Character.toString(joinSeparator.codePointAt(0)).getBytes(StandardCharsets.UTF_8);
         this.progress = progress;
     }
 
@@ -163,7 +141,10 @@ final class TableWriter {
         try {
             for (TablePlan.Table table : plan.tables) {
                 String relative = table.written() ? files.reserve(sourcePath, table.name) : null;
-                sinks[table.index] = new Sink(table, relative, relative == null ? null : files.create(relative));
+                Sink sink = sinks[table.index] = new Sink(table, relative, relative == null ? null : files.create(relative));
+                if (sink.csv != null) {
+                    sink.csv.header(table.header());
+                }
             }
             replay(spill, sinks);
         } finally {
@@ -211,14 +192,14 @@ final class TableWriter {
                         current.beginItem(plan.valueCell[node]);
                     }
                 }
-                case SpillWriter.ATTR -> {
-                    int column = spill.varint();
-                    current.set(plan.cell[column], spill.text());
-                }
+                case SpillWriter.ATTR -> current.set(plan.cell[spill.varint()], spill);
                 case SpillWriter.TEXT -> {
                     int node = nodes[depth - 1];
-                    String text = spill.text();
-                    current.append(plan.valueCell[node], plan.joined[node] ? escape(text) : text);
+                    if (plan.joined[node]) {
+                        current.appendEscaped(plan.valueCell[node], spill);
+                    } else {
+                        current.append(plan.valueCell[node], spill);
+                    }
                 }
                 case SpillWriter.END -> {
                     int node = nodes[--depth];
@@ -232,20 +213,33 @@ final class TableWriter {
         }
     }
 
-    /** Join mode: '\' becomes "\\" and the separator's first character gets a '\' before it. */
-    private String escape(String text) {
-        if (text.indexOf('\\') < 0 && text.indexOf(separatorStart) < 0) {
-            return text;
-        }
-        StringBuilder escaped = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\\' || c == separatorStart) {
-                escaped.append('\\');
+    /**
+     * Join mode: '\' becomes "\\" and the separator's first character gets a '\' before it.
+     * Matching UTF-8 bytes is matching characters: UTF-8 never starts a character inside another.
+     */
+    private void escapeInto(CsvField field) {
+        byte[] bytes = piece.bytes;
+        int from = 0;
+        for (int i = 0; i < piece.length; i++) {
+            if (bytes[i] == '\\' || startsWith(bytes, i, piece.length, separatorStart)) {
+                field.append(bytes, from, i - from);
+                field.append((byte) '\\');
+                from = i;
             }
-            escaped.append(c);
         }
-        return escaped.toString();
+        field.append(bytes, from, piece.length - from);
+    }
+
+    private static boolean startsWith(byte[] bytes, int at, int length, byte[] prefix) {
+        if (bytes[at] != prefix[0] || at + prefix.length > length) {
+            return false;
+        }
+        for (int k = 1; k < prefix.length; k++) {
+            if (bytes[at + k] != prefix[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void closeAll(Sink[] sinks) throws IOException {

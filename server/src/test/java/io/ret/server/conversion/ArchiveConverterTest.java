@@ -25,6 +25,11 @@ class ArchiveConverterTest {
 
     private static final ArchiveConverter CONVERTER = new ArchiveConverter(ConversionOptions.defaults(),
             ArchiveLimits.defaults());
+    /** Four scanning threads whatever the machine, so files are read concurrently even on one core. */
+    private static final ArchiveConverter FOUR_SCANNERS = new ArchiveConverter(ConversionOptions.defaults(),
+            ArchiveLimits.defaults(), 4);
+    private static final ArchiveConverter ONE_SCANNER = new ArchiveConverter(ConversionOptions.defaults(),
+            ArchiveLimits.defaults(), 1);
 
     @TempDir
     Path dir;
@@ -84,13 +89,69 @@ class ArchiveConverterTest {
     }
 
     @Test
+    void filesScannedConcurrentlyGiveExactlyWhatOneScannerGives() throws Exception {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        for (int i = 0; i < 24; i++) {
+            String name = String.format("part-%02d.xml", i);
+            switch (i % 6) {
+                case 2 -> entries.put(name, "<r><v>" + i + "</v><v>" + i + "</w></r>"); // fails alone
+                case 4 -> entries.put(name, ""); // fails alone
+                default -> {
+                    StringBuilder xml = new StringBuilder("<orders>");
+                    for (int row = 0; row < 200 * (i + 1); row++) {
+                        xml.append("<order id=\"").append(row).append("\"><note>a \"quoted\", line\n").append(i)
+                                .append("</note><line><q>").append(row % 7).append("</q></line><line><q>x</q></line></order>");
+                    }
+                    entries.put(name, xml.append("</orders>").toString());
+                }
+            }
+        }
+        Path zip = ZipBytes.write(dir.resolve("many.zip"), ZipBytes.zip(entries));
+
+        ConversionSummary serial = ONE_SCANNER.convert(zip, dir.resolve("serial"), ConversionProgress.NONE);
+        ConversionSummary concurrent = FOUR_SCANNERS.convert(zip, dir.resolve("concurrent"), ConversionProgress.NONE);
+
+        assertThat(concurrent).isEqualTo(serial);
+        assertThat(concurrent.filesSucceeded()).isEqualTo(16);
+        assertThat(concurrent.failures()).extracting(FileFailure::path)
+                .containsExactly("part-02.xml", "part-04.xml", "part-08.xml", "part-10.xml", "part-14.xml",
+                        "part-16.xml", "part-20.xml", "part-22.xml");
+        assertThat(concurrent.outputs()).extracting(TableOutput::path).startsWith("part-00.csv", "part-00.line.csv",
+                "part-01.csv", "part-01.line.csv", "part-03.csv");
+        for (TableOutput output : serial.outputs()) {
+            assertThat(Files.readAllBytes(dir.resolve("concurrent").resolve(output.path())))
+                    .isEqualTo(Files.readAllBytes(dir.resolve("serial").resolve(output.path())));
+        }
+        assertThat(csv(dir.resolve("concurrent/part-05.csv")).get(2)).containsExactly("2", "1", "a \"quoted\", line\n5");
+        assertThat(files(dir.resolve("concurrent"))).hasSize(32); // the 32 tables and no spill file
+    }
+
+    @Test
+    void aLimitCrossedWhileOtherFilesAreScannedAbortsAndLeavesNothing() throws Exception {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        for (int i = 0; i < 8; i++) {
+            entries.put("f" + i + ".xml", "<r>" + "<v>some value</v>".repeat(20_000 + i) + "</r>");
+        }
+        entries.put("f3.xml", "<r>" + "<v>0</v>".repeat(1_000_000) + "</r>");
+        byte[] zip = ZipBytes.declareSize(ZipBytes.zip(entries), "f3.xml", 100);
+        Path file = ZipBytes.write(dir.resolve("bomb.zip"), zip);
+        Path out = dir.resolve("out");
+
+        assertThatThrownBy(() -> FOUR_SCANNERS.convert(file, out, ConversionProgress.NONE))
+                .isInstanceOfSatisfying(ArchiveRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ArchiveRejectedException.Reason.COMPRESSION_RATIO));
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void cancellationMidFileLeavesNothing() throws Exception {
         StringBuilder xml = new StringBuilder("<r>");
         for (int i = 0; i < 100_000; i++) {
             xml.append("<v n=\"").append(i).append("\">value ").append(i).append("</v>");
         }
+        xml.append("</r>");
         Path zip = ZipBytes.write(dir.resolve("big.zip"), ZipBytes.zip(Map.of("a.xml", "<r><v>1</v></r>",
-                "b.xml", xml.append("</r>").toString())));
+                "b.xml", xml.toString(), "c.xml", xml.toString(), "d.xml", xml.toString())));
         AtomicLong seen = new AtomicLong();
         ConversionProgress cancelAfterFirstStep = new ConversionProgress() {
             @Override
@@ -105,10 +166,10 @@ class ArchiveConverterTest {
         };
         Path out = dir.resolve("out");
 
-        assertThatThrownBy(() -> CONVERTER.convert(zip, out, cancelAfterFirstStep))
+        assertThatThrownBy(() -> FOUR_SCANNERS.convert(zip, out, cancelAfterFirstStep))
                 .isInstanceOf(ConversionCancelledException.class);
         assertThat(out).doesNotExist();
-        assertThat(seen.get()).isLessThan(xml.length() / 2);
+        assertThat(seen.get()).isLessThan(xml.length()); // each scanner stops within its first file
     }
 
     @Test

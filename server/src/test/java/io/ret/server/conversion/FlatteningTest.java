@@ -261,6 +261,15 @@ class FlatteningTest {
     }
 
     @Test
+    void joinModeEscapesAMultiByteSeparatorAndNothingThatMerelySharesItsBytes() throws Exception {
+        // '¦' is C2 A6 in UTF-8 and '§' is C2 A7: only the separator itself is escaped
+        convert(dir, "<r><i><t>§¦§</t><t>a\\b</t><t>ok, \"q\"</t></i><i><t>x</t></i></r>", join("¦"));
+
+        assertThat(csv(dir, "doc.csv")).containsExactly(row("_id", "t"), row("1", "§\\¦§¦a\\\\b¦ok, \"q\""),
+                row("2", "x"));
+    }
+
+    @Test
     void columnsCollidingWithKeysOrDottedNamesGetASuffix() throws Exception {
         convert(dir, "<r><i><_id>own</_id><a><b>1</b></a><a.b>2</a.b></i><i/></r>");
 

@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * tree. Opening checks the archive's directory (entry count, names, duplicates,
  * encryption, declared sizes) without decompressing anything; every entry stream then
  * holds the actual bytes to the same limits, so a lying header or a file changed on
- * disk cannot get past them. Not thread-safe: one reader, one thread.
+ * disk cannot get past them. Entries may be read by several threads at once (the total
+ * is counted across them); each stream by one thread.
  */
 public sealed interface ArchiveReader extends Closeable permits ZipArchiveReader, DirectoryArchiveReader {
 

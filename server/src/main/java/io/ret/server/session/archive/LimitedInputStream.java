@@ -2,6 +2,7 @@ package io.ret.server.session.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32;
 
@@ -17,12 +18,12 @@ import io.ret.server.session.archive.ArchiveRejectedException.Reason;
  */
 final class LimitedInputStream extends InputStream {
 
-    /** Bytes read through every stream of one reader. */
+    /** Bytes read through every stream of one reader, which may be read by several threads. */
     static final class Total {
-        private long bytes;
+        private final AtomicLong bytes = new AtomicLong();
 
-        long bytes() {
-            return bytes;
+        long add(long n) {
+            return bytes.addAndGet(n);
         }
     }
 
@@ -64,7 +65,9 @@ final class LimitedInputStream extends InputStream {
     public int read(byte[] buffer, int offset, int length) throws IOException {
         int n = in.read(buffer, offset, length);
         if (n > 0) {
-            crc.update(buffer, offset, n);
+            if (expectedCrc >= 0) {
+                crc.update(buffer, offset, n);
+            }
             count(n);
         } else if (n == -1) {
             verifyEnd();
@@ -74,12 +77,12 @@ final class LimitedInputStream extends InputStream {
 
     private void count(int n) throws ArchiveRejectedException {
         bytesRead += n;
-        total.bytes += n;
+        long totalBytes = total.add(n);
         if (bytesRead > limits.maxEntryBytes()) {
             throw new ArchiveRejectedException(Reason.ENTRY_TOO_LARGE, entry, "entry '" + entry
                     + "' is larger than " + limits.maxEntryBytes() + " bytes uncompressed");
         }
-        if (total.bytes > limits.maxTotalBytes()) {
+        if (totalBytes > limits.maxTotalBytes()) {
             throw new ArchiveRejectedException(Reason.TOTAL_TOO_LARGE, entry, "the archive holds more than "
                     + limits.maxTotalBytes() + " bytes uncompressed (crossed in entry '" + entry + "')");
         }

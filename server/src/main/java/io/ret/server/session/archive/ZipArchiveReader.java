@@ -85,8 +85,9 @@ final class ZipArchiveReader implements ArchiveReader {
         return inventory;
     }
 
+    /** Serialised: finding an entry's data may read its local header through the archive's shared position. */
     @Override
-    public InputStream openEntry(InventoryEntry data) throws IOException {
+    public synchronized InputStream openEntry(InventoryEntry data) throws IOException {
         ZipArchiveEntry entry = byPath.get(data.path());
         if (entry == null || !data.isData()) {
             throw new IllegalArgumentException("not a data entry of this archive: " + data.path());

@@ -1,0 +1,122 @@
+package io.ret.server.conversion;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes RFC 4180 CSV from UTF-8 bytes: comma separated, CRLF after every record, a field
+ * quoted (with its quotes doubled) only when it holds a quote, comma, CR or LF. The
+ * converter writes what it already holds as bytes, without making a string of every
+ * value only to encode it again (see bench/conversion-results.md).
+ */
+final class CsvOutput implements Closeable {
+
+    private final OutputStream out;
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private boolean firstInRecord = true;
+
+    CsvOutput(OutputStream out) {
+        this.out = out;
+    }
+
+    void header(List<String> names) throws IOException {
+        for (String name : names) {
+            byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+            field(bytes, bytes.length, CsvField.needsQuotes(bytes, 0, bytes.length));
+        }
+        endRecord();
+    }
+
+    void field(CsvField field) throws IOException {
+        field(field.bytes, field.length, field.quoted);
+    }
+
+    void field(long number) throws IOException {
+        separate();
+        ensure(20);
+        if (number < 0) {
+            throw new IllegalArgumentException("ids are never negative: " + number);
+        }
+        int digits = 1;
+        for (long rest = number / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        for (int i = position + digits - 1; i >= position; i--) {
+            buffer[i] = (byte) ('0' + number % 10);
+            number /= 10;
+        }
+        position += digits;
+    }
+
+    void endRecord() throws IOException {
+        ensure(2);
+        buffer[position++] = '\r';
+        buffer[position++] = '\n';
+        firstInRecord = true;
+    }
+
+    private void field(byte[] bytes, int length, boolean quoted) throws IOException {
+        separate();
+        if (!quoted) {
+            write(bytes, 0, length);
+            return;
+        }
+        ensure(1);
+        buffer[position++] = '"';
+        int from = 0;
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] == '"') {
+                write(bytes, from, i + 1 - from); // the quote, and then once more
+                from = i;
+            }
+        }
+        write(bytes, from, length - from);
+        ensure(1);
+        buffer[position++] = '"';
+    }
+
+    private void separate() throws IOException {
+        if (firstInRecord) {
+            firstInRecord = false;
+        } else {
+            ensure(1);
+            buffer[position++] = ',';
+        }
+    }
+
+    private void write(byte[] bytes, int offset, int length) throws IOException {
+        if (length > buffer.length - position) {
+            flushBuffer();
+            if (length > buffer.length) {
+                out.write(bytes, offset, length);
+                return;
+            }
+        }
+        System.arraycopy(bytes, offset, buffer, position, length);
+        position += length;
+    }
+
+    private void ensure(int bytes) throws IOException {
+        if (position + bytes > buffer.length) {
+            flushBuffer();
+        }
+    }
+
+    private void flushBuffer() throws IOException {
+        out.write(buffer, 0, position);
+        position = 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            flushBuffer();
+        } finally {
+            out.close();
+        }
+    }
+}
