@@ -272,6 +272,30 @@ abstract class OperatorFlows {
     }
 
     @Test
+    void aCancelAfterTheWorkerRecordedSuccessChangesNothing() {
+        ConversionJob resource = create(conversion("done-first"));
+        Job job = awaitJob(resource);
+        Pod pod = kubelet.awaitPod(job);
+        kubelet.start(pod);
+        awaitStatus(resource, "Running", s -> s.phase() == Phase.RUNNING);
+        reportOutcome(resource, "Succeeded"); // the worker's last word before it exits
+
+        client.resources(ConversionJob.class).inNamespace(namespace).withName("done-first")
+                .edit(r -> {
+                    r.setSpec(new ConversionJobSpec("session-1", "ada", null, null, 1, null, null, null, true, null));
+                    return r;
+                });
+        RetJobStatus seen = awaitStatus(resource, "generation 2 acted on", s -> Long.valueOf(2).equals(s.observedGeneration()));
+        assertThat(seen.phase()).isEqualTo(Phase.RUNNING);
+        assertThat(client.resource(job).get().getMetadata().getDeletionTimestamp()).as("the worker is left to exit").isNull();
+
+        kubelet.exit(pod, 0, null);
+        RetJobStatus succeeded = awaitStatus(resource, "Succeeded", s -> s.phase() == Phase.SUCCEEDED);
+        assertThat(condition(succeeded, Conditions.SUCCEEDED).getReason()).isEqualTo(Conditions.COMPLETED);
+        assertThat(succeeded.outcome()).isEqualTo(Phase.SUCCEEDED);
+    }
+
+    @Test
     void deletingTheResourceRemovesItsJob() {
         ConversionJob resource = create(conversion("deleted"));
         Job job = awaitJob(resource);
@@ -392,6 +416,11 @@ abstract class OperatorFlows {
     protected void reportProgress(RetJob<?> resource, int progress, String message) {
         client.resource(resource).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"status\":{\"progress\":" + progress + ",\"message\":\"" + message + "\",\"jobId\":\"job-42\",\"attempts\":1}}");
+    }
+
+    protected void reportOutcome(RetJob<?> resource, String outcome) {
+        client.resource(resource).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"status\":{\"outcome\":\"" + outcome + "\"}}");
     }
 
     private void finish(Job job) {

@@ -147,6 +147,7 @@ class WorkerEndToEndTest {
         assertThat(status.jobId()).isEqualTo(started.getId());
         assertThat(status.progress()).isEqualTo(100);
         assertThat(status.attempts()).isEqualTo(1);
+        assertThat(status.outcome()).as("written by the worker").isEqualTo(Phase.SUCCEEDED);
         assertThat(Conditions.isTrue(status.conditionsOrEmpty(), Conditions.SUCCEEDED)).isTrue();
 
         var states = watched.get(60, TimeUnit.SECONDS);

@@ -152,6 +152,7 @@ final class Worker {
             if (claimed.isEmpty()) {
                 JobRecord now = store.get(jobId).orElseThrow();
                 status.write(now, now.progress(), now.phase(), true);
+                status.outcome(now.state());
                 return now.state() == JobState.SUCCEEDED || now.state() == JobState.CANCELLED ? OK : FAILED;
             }
             JobRecord job = claimed.get();
@@ -162,7 +163,7 @@ final class Worker {
                     .orElseThrow();
             JobExecution execution = new JobExecution(job, handler, store, events, platform.errors(), clock, runner,
                     settings.progressEvery(), (j, percent, phase) -> status.write(j, percent, phase, false));
-            return execute(execution, store, events, resource, settings, clock, runner);
+            return execute(execution, store, events, resource, status, settings, clock, runner);
         }
     }
 
@@ -228,8 +229,8 @@ final class Worker {
     }
 
     private static int execute(JobExecution execution, JobStore store, JobEvents events,
-                               Resource<GenericKubernetesResource> resource, JobSettings settings, Clock clock,
-                               String runner) {
+                               Resource<GenericKubernetesResource> resource, StatusWriter status, JobSettings settings,
+                               Clock clock, String runner) {
         String jobId = execution.job().id();
         AutoCloseable cancelListener = events.listenAll(job -> {
             if (job.id().equals(jobId) && job.cancelRequested()) {
@@ -269,6 +270,10 @@ final class Worker {
         try {
             JobExecution.End end = execution.run();
             LOG.info("job " + jobId + " ended: " + end);
+            if (end != JobExecution.End.RELEASED) {
+                // before exiting: the operator reads it to tell a job that succeeded from one cancelled
+                status.outcome(store.get(jobId).orElseThrow().state());
+            }
             return switch (end) {
                 case SUCCEEDED, CANCELLED -> OK;
                 case FAILED -> FAILED;
@@ -307,7 +312,7 @@ final class Worker {
 
     /**
      * Mirrors progress into the resource's status: only the fields that are the
-     * worker's (progress, message, jobId, attempts), as a JSON merge patch of the
+     * worker's (progress, message, jobId, attempts, outcome), as a JSON merge patch of the
      * status subresource, at most every two seconds unless forced.
      */
     static final class StatusWriter {
@@ -337,6 +342,19 @@ final class Worker {
 
         synchronized void message(String message) {
             patch(json -> json.writeStringField("message", message));
+        }
+
+        /** The job's end, in the resource's words (Succeeded, Failed, Cancelled); nothing for a job not ended. */
+        synchronized void outcome(JobState state) {
+            String outcome = switch (state) {
+                case SUCCEEDED -> "Succeeded";
+                case FAILED -> "Failed";
+                case CANCELLED -> "Cancelled";
+                default -> null;
+            };
+            if (outcome != null) {
+                patch(json -> json.writeStringField("outcome", outcome));
+            }
         }
 
         private interface Fields {

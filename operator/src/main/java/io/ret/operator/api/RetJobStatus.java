@@ -10,8 +10,9 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /**
- * Observed state. The worker writes {@code progress}, {@code message}, {@code jobId} and
- * {@code attempts}; the operator writes every other field (see {@code StatusPatch}).
+ * Observed state. The worker writes {@code progress}, {@code message}, {@code jobId},
+ * {@code attempts} and {@code outcome}; the operator writes every other field (see
+ * {@code StatusPatch}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RetJobStatus(
@@ -27,6 +28,9 @@ public record RetJobStatus(
         @Min(0)
         @JsonPropertyDescription("Worker runs started so far (worker).")
         Integer attempts,
+        @JsonPropertyDescription("How the job ended, as its worker recorded it: Succeeded, Failed or Cancelled (worker)."
+                + " A cancel that comes after a Succeeded outcome changes nothing.")
+        Phase outcome,
         @JsonPropertyDescription("When the worker Job was created (operator).")
         String startTime,
         @JsonPropertyDescription("When the job reached Succeeded, Failed or Cancelled (operator).")

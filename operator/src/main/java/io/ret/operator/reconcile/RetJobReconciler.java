@@ -97,9 +97,7 @@ public abstract class RetJobReconciler<R extends RetJob<?>> implements Reconcile
         if (phase(resource).terminal()) {
             return finished(resource, owned, context, now);
         }
-        // a worker that saw the cancel stops and exits 0, so a Job that completed after the cancel was
-        // asked for is a cancelled job, not a succeeded one; a failed Job stays a failure
-        if (resource.getSpec().cancelRequested() && owned.filter(WorkerObservation::isFailed).isEmpty()) {
+        if (resource.getSpec().cancelRequested() && !endedBeforeTheCancel(resource, owned, context)) {
             return cancel(resource, owned, context, now);
         }
         if (job.isPresent() && owned.isEmpty()) {
@@ -109,6 +107,27 @@ public abstract class RetJobReconciler<R extends RetJob<?>> implements Reconcile
             return scheduledBefore(resource) ? lost(resource, context, now) : schedule(resource, context, now);
         }
         return observe(resource, owned.get(), context, now);
+    }
+
+    /**
+     * A worker that sees the cancel stops and exits 0, so a Job that completes after the cancel was
+     * asked for is a cancelled job, unless the worker had recorded that the job succeeded before the
+     * cancel reached it; a failed Job stays a failure. The cache may lag behind the worker's last
+     * status write, so the API server is asked before the worker is stopped.
+     */
+    private boolean endedBeforeTheCancel(R resource, Optional<Job> owned, Context<R> context) {
+        if (owned.isEmpty()) {
+            return false;
+        }
+        if (WorkerObservation.isFailed(owned.get())) {
+            return true;
+        }
+        Phase outcome = status(resource).outcome();
+        if (outcome == null) {
+            R fresh = context.getClient().resource(resource).get();
+            outcome = fresh == null ? null : status(fresh).outcome();
+        }
+        return outcome == Phase.SUCCEEDED;
     }
 
     /** Deletion: stop the worker now rather than when the garbage collector gets to it. */
@@ -269,7 +288,7 @@ public abstract class RetJobReconciler<R extends RetJob<?>> implements Reconcile
 
     private static RetJobStatus status(RetJob<?> resource) {
         return Optional.ofNullable(resource.getStatus())
-                .orElse(new RetJobStatus(null, null, null, null, null, null, null, null, null));
+                .orElse(new RetJobStatus(null, null, null, null, null, null, null, null, null, null));
     }
 
     private static String describe(RetJob<?> resource) {
