@@ -10,8 +10,8 @@ import java.util.Arrays;
 final class CsvField {
 
     private static final int INITIAL = 64;
-    /** A buffer grown past this by one huge value is not kept for the next row. */
-    private static final int KEEP_AT_MOST = 1 << 20;
+    /** A buffer grown past this by a long value is not kept for the next row (a row may have many cells). */
+    private static final int KEEP_AT_MOST = 64 * 1024;
 
     byte[] bytes = new byte[INITIAL];
     int length;

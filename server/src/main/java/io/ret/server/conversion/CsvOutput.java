@@ -36,11 +36,11 @@ final class CsvOutput implements Closeable {
     }
 
     void field(long number) throws IOException {
-        separate();
-        ensure(20);
         if (number < 0) {
             throw new IllegalArgumentException("ids are never negative: " + number);
         }
+        separate();
+        ensure(20);
         int digits = 1;
         for (long rest = number / 10; rest != 0; rest /= 10) {
             digits++;
