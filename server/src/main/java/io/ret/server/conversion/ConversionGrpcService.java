@@ -40,9 +40,8 @@ public final class ConversionGrpcService extends ConversionServiceGrpc.Conversio
                     "session " + session.id() + " holds CSV files; its outputs are ready without a conversion");
         }
         ConversionRequests.options(request.getOptions()); // refuse bad options now, not in the job
-        jobs.requireIdle(session.id(), "the session");
-        JobRecord job = jobs.submit(principal, JobType.CONVERSION, session.id(), request.getOptions().toByteArray(),
-                request.getPriority());
+        JobRecord job = jobs.submitIfIdle(principal, JobType.CONVERSION, session.id(), request.getOptions().toByteArray(),
+                request.getPriority(), "the session");
         sessions.store().setConversionJob(session.id(), job.id(), clock.instant());
         reply(response, JobProtos.job(job));
     }

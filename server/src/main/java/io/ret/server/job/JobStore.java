@@ -2,6 +2,7 @@ package io.ret.server.job;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,28 @@ public final class JobStore {
     }
 
     /** Jobs not yet finished that work on {@code subjectId} (e.g. a session). */
+    /**
+     * Runs {@code action} holding the database's named lock on {@code subjectId}, so that checks
+     * and changes about one subject (is it idle? start a job) never interleave, whichever server
+     * instance makes them. False, without running it, when the lock is not had within the wait.
+     */
+    public boolean withSubjectLock(String subjectId, Duration wait, Runnable action) {
+        String name = "ret-subject:" + subjectId; // MariaDB allows 64 characters; ids are 36
+        return db.withConnection(c -> {
+            List<Integer> got = Database.query(c, "SELECT GET_LOCK(?, ?)", r -> r.getInt(1), name,
+                    Math.max(1, wait.toSeconds()));
+            if (got.isEmpty() || got.getFirst() != 1) {
+                return false;
+            }
+            try {
+                action.run();
+                return true;
+            } finally {
+                Database.query(c, "SELECT RELEASE_LOCK(?)", r -> r.getInt(1), name);
+            }
+        });
+    }
+
     public List<JobRecord> activeOn(String subjectId) {
         return db.query("SELECT * FROM jobs WHERE subject_id = ? AND state IN ('PENDING','RUNNING')", JobStore::map, subjectId);
     }

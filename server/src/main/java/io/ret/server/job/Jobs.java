@@ -1,6 +1,7 @@
 package io.ret.server.job;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,6 +24,9 @@ public final class Jobs {
         void cancelRequested(JobRecord job);
     }
 
+    /** How long a call waits for another one busy with the same subject. */
+    private static final Duration SUBJECT_LOCK_WAIT = Duration.ofSeconds(10);
+
     private final JobStore store;
     private final JobEvents events;
     private final Dispatcher dispatcher;
@@ -38,15 +42,50 @@ public final class Jobs {
     }
 
     public JobRecord submit(Principal owner, JobType type, String subjectId, byte[] params, int priority) {
+        JobRecord job = newJob(owner, type, subjectId, params, priority);
+        store.insert(job);
+        return announce(job);
+    }
+
+    /**
+     * Submits unless a job is pending or running on the subject ({@code what} names it in the
+     * refusal). Of two such calls on one subject at once, only one can succeed.
+     */
+    public JobRecord submitIfIdle(Principal owner, JobType type, String subjectId, byte[] params, int priority,
+            String what) {
+        JobRecord job = newJob(owner, type, subjectId, params, priority);
+        whileIdle(subjectId, what, () -> store.insert(job));
+        return announce(job);
+    }
+
+    /**
+     * Runs {@code action} while no job is pending or running on the subject and none can start
+     * (deleting a session, say); refuses with BUSY otherwise.
+     */
+    public void whileIdle(String subjectId, String what, Runnable action) {
+        boolean ran = store.withSubjectLock(subjectId, SUBJECT_LOCK_WAIT, () -> {
+            if (!store.activeOn(subjectId).isEmpty()) {
+                throw ApiException.failedPrecondition("BUSY", what + " has a job pending or running; cancel it or wait");
+            }
+            action.run();
+        });
+        if (!ran) {
+            throw ApiException.aborted("BUSY", what + " is being changed by another request; try again");
+        }
+    }
+
+    private JobRecord newJob(Principal owner, JobType type, String subjectId, byte[] params, int priority) {
         if (priority < -10 || priority > 10) {
             throw ApiException.invalid("priority", "must be between -10 and 10");
         }
         Instant now = clock.instant();
         String correlationId = RequestContext.correlationId();
-        JobRecord job = new JobRecord(Ids.newId(), type, owner.userId(), JobState.PENDING, priority, 0, "queued", 0, 0,
+        return new JobRecord(Ids.newId(), type, owner.userId(), JobState.PENDING, priority, 0, "queued", 0, 0,
                 subjectId, null, params, null, null, null, 0, settings.maxAttempts(), false, null, null, 0,
                 correlationId == null ? Ids.newId() : correlationId, now, null, now, null);
-        store.insert(job);
+    }
+
+    private JobRecord announce(JobRecord job) {
         JobRecord stored = store.get(job.id()).orElseThrow();
         events.publish(stored);
         dispatcher.submitted(stored);
@@ -83,13 +122,6 @@ public final class Jobs {
         events.publish(now);
         dispatcher.cancelRequested(now);
         return now;
-    }
-
-    /** Refuses work on an object a job is still busy with (deleting a session being converted, say). */
-    public void requireIdle(String subjectId, String what) {
-        if (!store.activeOn(subjectId).isEmpty()) {
-            throw ApiException.failedPrecondition("BUSY", what + " has a job pending or running; cancel it or wait");
-        }
     }
 
     public JobStore store() {

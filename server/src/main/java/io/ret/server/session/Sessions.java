@@ -191,8 +191,7 @@ public final class Sessions {
 
     public void delete(Principal principal, String id) {
         SessionRecord session = get(principal, id);
-        jobs.requireIdle(session.id(), "the session");
-        store.delete(session.id());
+        jobs.whileIdle(session.id(), "the session", () -> store.delete(session.id()));
         storage.deleteSession(session.id());
     }
 

@@ -9,13 +9,17 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.ret.api.v1.CancelJobRequest;
 import io.ret.api.v1.ConversionOptions;
+import io.ret.api.v1.DeleteSessionRequest;
 import io.ret.api.v1.GetJobRequest;
 import io.ret.api.v1.GetSessionRequest;
 import io.ret.api.v1.Job;
@@ -29,6 +33,7 @@ import io.ret.api.v1.StartConversionRequest;
 import io.ret.api.v1.WatchJobRequest;
 import io.ret.server.platform.embedded.EmbeddedRedis;
 import io.ret.server.testing.BigArchive;
+import io.ret.server.testing.RichErrors;
 import io.ret.server.session.archive.ZipBytes;
 import io.ret.server.testing.SessionClient;
 import io.ret.server.testing.TestEngines;
@@ -78,6 +83,43 @@ class JobSystemTest {
             assertThat(job.getState()).isIn(JobState.JOB_STATE_PENDING, JobState.JOB_STATE_RUNNING);
         }
         throw new AssertionError("job " + jobId + " ended before it made progress");
+    }
+
+    @Test
+    void simultaneousStartsOfOneSessionGiveOneJobAndABusySessionIsNotDeleted() throws Exception {
+        Session session = user.upload("contended.zip", big);
+        int callers = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Status.Code>> starts = IntStream.range(0, callers)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                        user.startConversion(session.getId(), ConversionOptions.getDefaultInstance());
+                        return Status.Code.OK;
+                    } catch (StatusRuntimeException e) {
+                        assertThat(RichErrors.reason(e)).isEqualTo("BUSY");
+                        return e.getStatus().getCode();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, Executors.newVirtualThreadPerTaskExecutor()))
+                .toList();
+        go.countDown();
+        List<Status.Code> codes = starts.stream().map(CompletableFuture::join).toList();
+
+        assertThat(codes).containsOnlyOnce(Status.Code.OK)
+                .filteredOn(c -> c != Status.Code.OK).hasSize(callers - 1).containsOnly(Status.Code.FAILED_PRECONDITION);
+        List<Job> jobs = user.jobs().listJobs(ListJobsRequest.newBuilder().build()).getJobsList().stream()
+                .filter(j -> j.getSubjectId().equals(session.getId())).toList();
+        assertThat(jobs).hasSize(1);
+        refused(() -> user.sessions().deleteSession(DeleteSessionRequest.newBuilder().setSessionId(session.getId()).build()),
+                Status.Code.FAILED_PRECONDITION, "BUSY");
+
+        user.jobs().cancelJob(CancelJobRequest.newBuilder().setJobId(jobs.getFirst().getId()).build());
+        assertThat(user.await(jobs.getFirst().getId()).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        user.sessions().deleteSession(DeleteSessionRequest.newBuilder().setSessionId(session.getId()).build());
+        refused(() -> user.sessions().getSession(GetSessionRequest.newBuilder().setSessionId(session.getId()).build()),
+                Status.Code.NOT_FOUND, null);
     }
 
     @Test
