@@ -1,5 +1,6 @@
 package io.ret.server.job;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -23,7 +24,14 @@ public final class JobStore {
     }
 
     public void insert(JobRecord j) {
-        db.update("INSERT INTO jobs (id, type, owner_id, state, priority, phase, work_unit, subject_id, result_id, params,"
+        db.withConnection(c -> {
+            insert(c, j);
+            return null;
+        });
+    }
+
+    public static void insert(Connection c, JobRecord j) throws SQLException {
+        Database.update(c, "INSERT INTO jobs (id, type, owner_id, state, priority, phase, work_unit, subject_id, result_id, params,"
                         + " max_attempts, correlation_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 j.id(), j.type(), j.ownerId(), j.state(), j.priority(), j.phase(), j.type().workUnit(), j.subjectId(),
                 j.resultId(), j.params(), j.maxAttempts(), j.correlationId(), j.createdAt(), j.updatedAt());
@@ -58,11 +66,12 @@ public final class JobStore {
 
     /** Jobs not yet finished that work on {@code subjectId} (e.g. a session). */
     /**
-     * Runs {@code action} holding the database's named lock on {@code subjectId}, so that checks
-     * and changes about one subject (is it idle? start a job) never interleave, whichever server
-     * instance makes them. False, without running it, when the lock is not had within the wait.
+     * Runs {@code action} on one connection holding the database's named lock on {@code subjectId},
+     * so that checks and changes about one subject (is it idle? start a job) never interleave,
+     * whichever server instance makes them. The action uses that connection only, so a burst of
+     * callers holds one connection each. False, without running it, when the lock is not had in time.
      */
-    public boolean withSubjectLock(String subjectId, Duration wait, Runnable action) {
+    public boolean withSubjectLock(String subjectId, Duration wait, Database.Work<Void> action) {
         String name = "ret-subject:" + subjectId; // MariaDB allows 64 characters; ids are 36
         return db.withConnection(c -> {
             List<Integer> got = Database.query(c, "SELECT GET_LOCK(?, ?)", r -> r.getInt(1), name,
@@ -71,7 +80,7 @@ public final class JobStore {
                 return false;
             }
             try {
-                action.run();
+                action.run(c);
                 return true;
             } finally {
                 Database.query(c, "SELECT RELEASE_LOCK(?)", r -> r.getInt(1), name);
@@ -79,8 +88,10 @@ public final class JobStore {
         });
     }
 
-    public List<JobRecord> activeOn(String subjectId) {
-        return db.query("SELECT * FROM jobs WHERE subject_id = ? AND state IN ('PENDING','RUNNING')", JobStore::map, subjectId);
+    /** Whether a job is pending or running on the subject. */
+    public static boolean busy(Connection c, String subjectId) throws SQLException {
+        return !Database.query(c, "SELECT 1 FROM jobs WHERE subject_id = ? AND state IN ('PENDING','RUNNING') LIMIT 1",
+                r -> r.getInt(1), subjectId).isEmpty();
     }
 
     /** Candidates for a runner: pending, highest priority first, then oldest. */

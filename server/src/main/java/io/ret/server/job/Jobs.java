@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.ret.server.platform.Ids;
+import io.ret.server.platform.db.Database;
 import io.ret.server.platform.api.Validate;
 import io.ret.server.platform.error.ApiException;
 import io.ret.server.platform.grpc.RequestContext;
@@ -54,20 +55,23 @@ public final class Jobs {
     public JobRecord submitIfIdle(Principal owner, JobType type, String subjectId, byte[] params, int priority,
             String what) {
         JobRecord job = newJob(owner, type, subjectId, params, priority);
-        whileIdle(subjectId, what, () -> store.insert(job));
+        whileIdle(subjectId, what, c -> {
+            JobStore.insert(c, job);
+            return null;
+        });
         return announce(job);
     }
 
     /**
-     * Runs {@code action} while no job is pending or running on the subject and none can start
-     * (deleting a session, say); refuses with BUSY otherwise.
+     * Runs {@code action}, on the connection it is given, while no job is pending or running on
+     * the subject and none can start (deleting a session, say); refuses with BUSY otherwise.
      */
-    public void whileIdle(String subjectId, String what, Runnable action) {
-        boolean ran = store.withSubjectLock(subjectId, SUBJECT_LOCK_WAIT, () -> {
-            if (!store.activeOn(subjectId).isEmpty()) {
+    public void whileIdle(String subjectId, String what, Database.Work<Void> action) {
+        boolean ran = store.withSubjectLock(subjectId, SUBJECT_LOCK_WAIT, c -> {
+            if (JobStore.busy(c, subjectId)) {
                 throw ApiException.failedPrecondition("BUSY", what + " has a job pending or running; cancel it or wait");
             }
-            action.run();
+            return action.run(c);
         });
         if (!ran) {
             throw ApiException.aborted("BUSY", what + " is being changed by another request; try again");

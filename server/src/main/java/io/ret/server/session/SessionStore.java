@@ -121,8 +121,8 @@ public final class SessionStore {
         db.update("UPDATE session_outputs SET stats = ? WHERE session_id = ? AND ordinal = ?", stats, sessionId, ordinal);
     }
 
-    public boolean delete(String id) {
-        return db.update("DELETE FROM sessions WHERE id = ?", id) > 0;
+    public static boolean delete(Connection c, String id) throws SQLException {
+        return Database.update(c, "DELETE FROM sessions WHERE id = ?", id) > 0;
     }
 
     static SessionRecord map(ResultSet r) throws SQLException {

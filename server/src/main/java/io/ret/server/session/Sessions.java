@@ -191,7 +191,10 @@ public final class Sessions {
 
     public void delete(Principal principal, String id) {
         SessionRecord session = get(principal, id);
-        jobs.whileIdle(session.id(), "the session", () -> store.delete(session.id()));
+        jobs.whileIdle(session.id(), "the session", c -> {
+            SessionStore.delete(c, session.id());
+            return null;
+        });
         storage.deleteSession(session.id());
     }
 
