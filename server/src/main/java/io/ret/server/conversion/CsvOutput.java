@@ -1,6 +1,5 @@
 package io.ret.server.conversion;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,15 +11,12 @@ import java.util.List;
  * converter writes what it already holds as bytes, without making a string of every
  * value only to encode it again (see bench/conversion-results.md).
  */
-final class CsvOutput implements Closeable {
+final class CsvOutput extends ByteOutput {
 
-    private final OutputStream out;
-    private final byte[] buffer = new byte[64 * 1024];
-    private int position;
     private boolean firstInRecord = true;
 
     CsvOutput(OutputStream out) {
-        this.out = out;
+        super(out);
     }
 
     void header(List<String> names) throws IOException {
@@ -85,38 +81,6 @@ final class CsvOutput implements Closeable {
         } else {
             ensure(1);
             buffer[position++] = ',';
-        }
-    }
-
-    private void write(byte[] bytes, int offset, int length) throws IOException {
-        if (length > buffer.length - position) {
-            flushBuffer();
-            if (length > buffer.length) {
-                out.write(bytes, offset, length);
-                return;
-            }
-        }
-        System.arraycopy(bytes, offset, buffer, position, length);
-        position += length;
-    }
-
-    private void ensure(int bytes) throws IOException {
-        if (position + bytes > buffer.length) {
-            flushBuffer();
-        }
-    }
-
-    private void flushBuffer() throws IOException {
-        out.write(buffer, 0, position);
-        position = 0;
-    }
-
-    @Override
-    public void close() throws IOException {
-        try {
-            flushBuffer();
-        } finally {
-            out.close();
         }
     }
 }

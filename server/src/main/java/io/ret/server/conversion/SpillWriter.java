@@ -1,6 +1,5 @@
 package io.ret.server.conversion;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,19 +12,16 @@ import java.nio.charset.StandardCharsets;
  * UTF-8 length shifted left once, the low bit set when it must be quoted in CSV (see
  * {@link CsvField}), then its UTF-8 bytes.
  */
-final class SpillWriter implements Closeable {
+final class SpillWriter extends ByteOutput {
 
     static final int START = 1;
     static final int ATTR = 2;
     static final int TEXT = 3;
     static final int END = 4;
 
-    private final OutputStream out;
-    private final byte[] buffer = new byte[64 * 1024];
-    private int position;
 
     SpillWriter(OutputStream out) {
-        this.out = out;
+        super(out);
     }
 
     void start(int node) throws IOException {
@@ -47,9 +43,7 @@ final class SpillWriter implements Closeable {
         varint(header(chars, offset, length));
         int end = offset + length;
         for (int i = offset; i < end; i++) {
-            if (position + 4 > buffer.length) {
-                flushBuffer();
-            }
+            ensure(4);
             char c = chars[i];
             if (c < 0x80) {
                 buffer[position++] = (byte) c;
@@ -104,15 +98,7 @@ final class SpillWriter implements Closeable {
 
     private void bytes(byte[] value) throws IOException {
         varint(value.length << 1 | (CsvField.needsQuotes(value, 0, value.length) ? 1 : 0));
-        if (value.length > buffer.length - position) {
-            flushBuffer();
-            if (value.length > buffer.length) {
-                out.write(value);
-                return;
-            }
-        }
-        System.arraycopy(value, 0, buffer, position, value.length);
-        position += value.length;
+        write(value, 0, value.length);
     }
 
     private void varint(int value) throws IOException {
@@ -122,25 +108,5 @@ final class SpillWriter implements Closeable {
             value >>>= 7;
         }
         buffer[position++] = (byte) value;
-    }
-
-    private void ensure(int bytes) throws IOException {
-        if (position + bytes > buffer.length) {
-            flushBuffer();
-        }
-    }
-
-    private void flushBuffer() throws IOException {
-        out.write(buffer, 0, position);
-        position = 0;
-    }
-
-    @Override
-    public void close() throws IOException {
-        try {
-            flushBuffer();
-        } finally {
-            out.close();
-        }
     }
 }
