@@ -1,0 +1,28 @@
+package io.ret.server.conversion.schema;
+
+import java.util.Objects;
+
+/**
+ * One column of a converted table.
+ *
+ * @param name  the header name
+ * @param type  inferred from every value of the column (empty cells do not count)
+ * @param role  data, surrogate, provenance or position
+ * @param nulls how many rows have an empty cell
+ */
+public record ColumnSchema(String name, ColumnType type, ColumnRole role, long nulls) {
+
+    public ColumnSchema {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(role, "role");
+    }
+
+    public static ColumnSchema data(String name, ColumnType type, long nulls) {
+        return new ColumnSchema(name, type, ColumnRole.DATA, nulls);
+    }
+
+    public boolean isData() {
+        return role == ColumnRole.DATA;
+    }
+}
