@@ -62,7 +62,10 @@ public final class ComparisonGrpcService extends ComparisonServiceGrpc.Compariso
         Principal principal = RequestContext.requirePrincipal();
         var left = sessions.withOutputs(principal, request.getLeftSessionId());
         var right = sessions.withOutputs(principal, request.getRightSessionId());
-        ComparisonProtos.options(request.getOptions(), settings.memoryBudgetBytes(), settings.workDir());
+        DiffOptions options = ComparisonProtos.options(request.getOptions(), settings.memoryBudgetBytes(),
+                settings.workDir());
+        ComparisonProtos.refuseMismatch(sessions.storage().outputsDir(left), sessions.storage().outputsDir(right),
+                ComparisonProtos.match(request.getOptions().getFileMatch()), options);
         reply(response, JobProtos.job(jobs.submit(principal, JobType.COMPARISON, left.id(),
                 request.toBuilder().setLeftSessionId(left.id()).setRightSessionId(right.id()).build().toByteArray(),
                 request.getPriority())));
@@ -119,7 +122,7 @@ public final class ComparisonGrpcService extends ComparisonServiceGrpc.Compariso
         long after = afterSeq(request.getPageToken());
         List<ComparisonStore.DeltaRecord> rows = store.deltas(c.id(), file, type == null ? null : type.name(), after,
                 size + 1);
-        ListDeltasResponse.Builder out = ListDeltasResponse.newBuilder();
+        ListDeltasResponse.Builder out = ListDeltasResponse.newBuilder().setSummary(summary(c));
         rows.stream().limit(size).forEach(d -> out.addDeltas(delta(d)));
         if (rows.size() > size) {
             out.setNextPageToken(PageToken.encode(Long.toString(rows.get(size - 1).seq())));
@@ -133,27 +136,49 @@ public final class ComparisonGrpcService extends ComparisonServiceGrpc.Compariso
         Integer only = fileOrdinal(c, request.getFile());
         List<ComparisonStore.FileRecord> files = store.files(c.id()).stream()
                 .filter(f -> only == null || f.ordinal() == only)
-                .filter(f -> parse(f).getStatus() == io.ret.api.v1.FileStatus.FILE_STATUS_MATCHED)
+                .filter(f -> parse(f).getStatus() == io.ret.api.v1.FileStatus.FILE_STATUS_MATCHED
+                        || parse(f).getStatus() == io.ret.api.v1.FileStatus.FILE_STATUS_FAILED)
                 .toList();
         boolean jsonl = request.getFormat() == ExportFormat.EXPORT_FORMAT_JSONL;
         ChunkedSender.stream(response, 0, out -> {
             if (jsonl) {
                 JsonLinesWriter writer = new JsonLinesWriter(out);
                 for (ComparisonStore.FileRecord f : files) {
-                    forEachDelta(c.id(), f.ordinal(), writer);
+                    export(c.id(), f, writer);
                 }
                 writer.flush();
             } else {
                 BufferedWriter text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
                 DaffWriter writer = new DaffWriter(text, files.size() > 1);
                 for (ComparisonStore.FileRecord f : files) {
-                    writer.beginFile(f.path(), f.leftColumns(), f.rightColumns());
-                    forEachDelta(c.id(), f.ordinal(), writer);
+                    export(c.id(), f, writer);
                 }
                 writer.flush();
                 text.flush();
             }
         });
+    }
+
+    /** A compared file's deltas; a failed file's error (it has no deltas), so no export leaves it out. */
+    private void export(String comparisonId, ComparisonStore.FileRecord f, DeltaSink writer) {
+        FileComparison result = parse(f);
+        if (result.getStatus() == io.ret.api.v1.FileStatus.FILE_STATUS_FAILED) {
+            writer.failedFile(f.path(), result.getError());
+            return;
+        }
+        writer.beginFile(f.path(), f.leftColumns(), f.rightColumns());
+        forEachDelta(comparisonId, f.ordinal(), writer);
+    }
+
+    /** The stored totals, naming the failed files from the per-file results (older summaries lack them). */
+    private ComparisonSummary summary(ComparisonStore.ComparisonRecord c) {
+        ComparisonSummary.Builder summary = describe(c).getSummary().toBuilder().clearFailedFiles();
+        store.files(c.id()).stream().map(ComparisonGrpcService::parse)
+                .filter(f -> f.getStatus() == io.ret.api.v1.FileStatus.FILE_STATUS_FAILED)
+                .limit(ComparisonProtos.FAILED_FILES_LISTED)
+                .forEach(f -> summary.addFailedFiles(io.ret.api.v1.FailedFile.newBuilder().setPath(f.getPath())
+                        .setError(f.getError())));
+        return summary.build();
     }
 
     private void forEachDelta(String comparisonId, int fileOrdinal, DeltaSink sink) {

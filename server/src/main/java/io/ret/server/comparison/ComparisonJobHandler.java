@@ -80,6 +80,10 @@ public final class ComparisonJobHandler implements JobHandler {
         } catch (DiffCancelledException e) {
             comparisons.discardDeltas(job.id());
             throw new JobCancelledException();
+        } catch (IllegalArgumentException e) {
+            comparisons.discardDeltas(job.id());
+            // checked when the comparison was started; here only if an output changed since
+            throw ApiException.failedPrecondition("LAYOUTS_DIFFER", e.getMessage());
         } catch (Exception | Error e) {
             comparisons.discardDeltas(job.id());
             throw e;

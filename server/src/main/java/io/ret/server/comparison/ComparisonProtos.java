@@ -22,15 +22,46 @@ final class ComparisonProtos {
         for (String column : o.getIgnoreColumnsList()) {
             Validate.required("options.ignore_columns", column, 1024);
         }
+        java.util.Map<String, java.util.List<String>> tableKeys = new java.util.HashMap<>();
+        for (var table : o.getTableKeysMap().entrySet()) {
+            Validate.required("options.table_keys", table.getKey(), 1024);
+            if (table.getValue().getColumnsCount() == 0) {
+                throw ApiException.invalid("options.table_keys", "table '" + table.getKey() + "' names no column");
+            }
+            for (String column : table.getValue().getColumnsList()) {
+                Validate.required("options.table_keys", column, 1024);
+            }
+            tableKeys.put(table.getKey(), table.getValue().getColumnsList());
+        }
         if (o.getNumericTolerance() < 0 || Double.isNaN(o.getNumericTolerance()) || Double.isInfinite(o.getNumericTolerance())) {
             throw ApiException.invalid("options.numeric_tolerance", "must be a finite number, 0 or more");
         }
         try {
             return new DiffOptions(o.getKeyColumnsList(), new HashSet<>(o.getIgnoreColumnsList()), o.getTrimWhitespace(),
-                    o.getIgnoreCase(), o.getNumericTolerance(), o.getOrdered(), o.getKeyless(), memoryBudget, workDir);
+                    o.getIgnoreCase(), o.getNumericTolerance(), o.getOrdered(), o.getKeyless(), memoryBudget, workDir,
+                    tableKeys);
         } catch (IllegalArgumentException e) {
-            // key columns combined with keyless/ordered, a repeated or ignored key column
+            // key columns combined with keyless/ordered, a repeated or ignored key column (also per table)
             throw ApiException.invalid("options", e.getMessage());
+        }
+    }
+
+    /** Refuses a request whose table keys or layouts do not fit the two output trees. */
+    static void refuseMismatch(java.nio.file.Path left, java.nio.file.Path right, FileMatch match, DiffOptions options) {
+        TreeDiff.Mismatch mismatch;
+        try {
+            mismatch = TreeDiff.check(left, right, match, options);
+        } catch (java.io.IOException e) {
+            // the parser's message names server paths: say which side only
+            throw ApiException.failedPrecondition("SCHEMA_UNREADABLE", (e.getMessage().startsWith("left") ? "the left"
+                    : "the right") + " session's table schema (datapackage.json) cannot be read; convert it again");
+        }
+        switch (mismatch) {
+            case null -> { }
+            case TreeDiff.Mismatch.Layouts layouts -> throw ApiException.failedPrecondition("LAYOUTS_DIFFER",
+                    layouts.message());
+            case TreeDiff.Mismatch.UnknownTables unknown -> throw ApiException.invalid("options.table_keys",
+                    "no table or file of either session is named " + String.join(", ", unknown.names()));
         }
     }
 
@@ -64,8 +95,15 @@ final class ComparisonProtos {
                 .build();
     }
 
+    /** How many failed files a summary names; {@code files_failed} counts them all. */
+    static final int FAILED_FILES_LISTED = 100;
+
     static ComparisonSummary summary(DiffSummary s) {
-        return ComparisonSummary.newBuilder()
+        ComparisonSummary.Builder out = ComparisonSummary.newBuilder();
+        s.files().stream().filter(f -> f.status() == FileStatus.FAILED).limit(FAILED_FILES_LISTED)
+                .forEach(f -> out.addFailedFiles(io.ret.api.v1.FailedFile.newBuilder().setPath(f.path())
+                        .setError(f.error() == null ? "" : f.error())));
+        return out
                 .setFilesTotal(s.filesTotal())
                 .setFilesMatched(s.filesMatched())
                 .setFilesAdded(s.filesAdded())

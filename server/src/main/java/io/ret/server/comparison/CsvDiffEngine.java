@@ -26,6 +26,12 @@ public final class CsvDiffEngine {
 
     public static FileDiff diff(Path left, Path right, String path, DiffOptions options, DeltaSink sink,
                                 DiffProgress progress) {
+        return diff(left, right, path, options, TableKey.of(options), sink, progress);
+    }
+
+    /** Compares one pair keyed as {@code key} says, whatever the options' key settings. */
+    static FileDiff diff(Path left, Path right, String path, DiffOptions options, TableKey key, DeltaSink sink,
+                         DiffProgress progress) {
         List<String> warnings = new ArrayList<>();
         Checkpoint checkpoint = new Checkpoint(progress);
         checkpoint.check();
@@ -36,7 +42,7 @@ public final class CsvDiffEngine {
             rightSource = open(right, "right", options);
             note("left", leftSource, warnings);
             note("right", rightSource, warnings);
-            return compare(leftSource, rightSource, path, options, sink, checkpoint, warnings);
+            return compare(leftSource, rightSource, path, options, key, sink, checkpoint, warnings);
         } catch (BadInputException e) {
             return FileDiff.failed(path, e.getMessage(), warnings);
         } catch (IOException e) {
@@ -64,7 +70,7 @@ public final class CsvDiffEngine {
     }
 
     private static FileDiff compare(CsvSource left, CsvSource right, String path, DiffOptions options,
-                                    DeltaSink sink, Checkpoint checkpoint, List<String> warnings) throws IOException {
+                                    TableKey key, DeltaSink sink, Checkpoint checkpoint, List<String> warnings) throws IOException {
         if (left.empty() && right.empty()) {
             warnings.add("both files are empty");
             sink.beginFile(path, List.of(), List.of());
@@ -78,7 +84,7 @@ public final class CsvDiffEngine {
         // an empty side takes the other's header, so the plan compares its zero rows on those columns
         List<String> leftHeader = left.empty() ? right.header() : left.header();
         List<String> rightHeader = right.empty() ? left.header() : right.header();
-        ColumnPlan plan = ColumnPlan.of(leftHeader, rightHeader, options, !options.keyless() && !options.ordered());
+        ColumnPlan plan = ColumnPlan.of(leftHeader, rightHeader, options, key, warnings);
         ColumnChanges columns = ColumnPlan.changes(left.header(), right.header());
 
         MemoryBudget budget = new MemoryBudget(options.memoryBudgetBytes());
@@ -105,10 +111,10 @@ public final class CsvDiffEngine {
             raggedWarning("right", stats[1], plan.right().headerSize(), warnings);
 
             ColumnPlan used = plan;
-            if (plan.keyDetected()) {
+            if (plan.keyMayFallBack()) {
                 String problem = keyProblem(stats, leftRows, rightRows);
                 if (problem != null) {
-                    warnings.add("no key used: column '" + plan.keyColumns().getFirst() + "' " + problem
+                    warnings.add("no key used: " + describeKey(plan.keyColumns()) + " " + problem
                             + "; rows are compared as a multiset");
                     used = plan.withoutKey();
                     leftRows.keyByRowHash();
@@ -165,7 +171,12 @@ public final class CsvDiffEngine {
         }
     }
 
-    /** Why a detected key column cannot serve as the key, or null if it can. */
+    private static String describeKey(List<String> columns) {
+        return columns.size() == 1 ? "column '" + columns.getFirst() + "'"
+                : "key (" + String.join(", ", columns) + ")";
+    }
+
+    /** Why a detected or natural key cannot serve as the key, or null if it can. */
     private static String keyProblem(RowScanner.Stats[] stats, SideStore left, SideStore right) throws IOException {
         String[] sides = {"left", "right"};
         for (int i = 0; i < 2; i++) {

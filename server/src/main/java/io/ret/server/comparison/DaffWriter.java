@@ -22,7 +22,8 @@ import java.util.Map;
  *
  * <p>With {@code labelFiles} each table is preceded by a {@code # path} line and followed by a
  * blank line, so several files can share one stream; without it the output of one file is a
- * plain daff table.
+ * plain daff table. A file that could not be compared is written as its {@code # path} line (when
+ * labelled) and a {@code # FAILED: error} line, never left out.
  */
 public final class DaffWriter implements DeltaSink {
     /** A column of the output table and its index on each side, -1 where absent. */
@@ -55,6 +56,22 @@ public final class DaffWriter implements DeltaSink {
                 writeRow("!", schema);
             }
             writeRow("@@", columns.stream().map(Column::name).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void failedFile(String file, String error) {
+        try {
+            if (tableOpen && labelFiles) {
+                out.write('\n');
+            }
+            tableOpen = true;
+            if (labelFiles) {
+                out.write("# " + file.replace('\n', ' ') + "\n");
+            }
+            out.write("# FAILED: " + error.replace('\n', ' ') + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

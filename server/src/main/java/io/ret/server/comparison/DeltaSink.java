@@ -15,6 +15,10 @@ public interface DeltaSink {
     default void beginFile(String file, List<String> leftColumns, List<String> rightColumns) {
     }
 
+    /** Called for a file that could not be compared, after any deltas it sent, so no writer leaves it out silently. */
+    default void failedFile(String file, String error) {
+    }
+
     static DeltaSink discard() {
         return delta -> { };
     }

@@ -10,19 +10,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code ret diff LEFT RIGHT [options]}: compares two CSV files or two directories locally, with
- * no server or database. Exit code 0: no differences, 1: differences, 2: usage error or a file
+ * no server or database. Two conversion output directories (each with a {@code datapackage.json})
+ * are compared table by table, keyed by the schemas' natural keys. Exit code 0: no differences, 1: differences, 2: usage error or a file
  * that could not be compared.
  */
 public final class DiffCommand {
     static final String USAGE = """
             usage: ret diff LEFT RIGHT [options]
-              LEFT, RIGHT       two CSV files, or two directories compared file by file
-              --key COL         key column (repeat for a composite key); default: detect one
+              LEFT, RIGHT       two CSV files, or two directories compared file by file; two
+                                conversion outputs (with datapackage.json) are compared table
+                                by table on each table's natural key
+              --key COL         key column (repeat for a composite key); default: the schema's
+                                natural key, else detect one
+              --table-key T=C1,C2
+                                key columns of one table (name or record path) or file (path)
               --keyless         compare rows as multisets, no key
               --ordered         align rows by position (keyless), like daff --ordered
               --ignore COL      leave a column out of the comparison (repeatable)
@@ -40,6 +48,7 @@ public final class DiffCommand {
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         List<String> paths = new ArrayList<>();
         List<String> keys = new ArrayList<>();
+        Map<String, List<String>> tableKeys = new LinkedHashMap<>();
         Set<String> ignore = new LinkedHashSet<>();
         boolean trim = false, ignoreCase = false, ordered = false, keyless = false;
         double tolerance = 0;
@@ -52,6 +61,7 @@ public final class DiffCommand {
                 switch (arg) {
                     case "--key" -> keys.add(value(args, ++i, arg));
                     case "--ignore" -> ignore.add(value(args, ++i, arg));
+                    case "--table-key" -> tableKey(value(args, ++i, arg), tableKeys);
                     case "--trim" -> trim = true;
                     case "--ignore-case" -> ignoreCase = true;
                     case "--ordered" -> ordered = true;
@@ -83,7 +93,7 @@ public final class DiffCommand {
                 throw new IllegalArgumentException("--format takes daff, jsonl or summary");
             }
             DiffOptions options = new DiffOptions(keys, ignore, trim, ignoreCase, tolerance, ordered, keyless, memory,
-                    null);
+                    null, tableKeys);
             return diff(Path.of(paths.get(0)), Path.of(paths.get(1)), options, match, format, out, err);
         } catch (IllegalArgumentException e) {
             err.println("ret diff: " + e.getMessage());
@@ -155,6 +165,17 @@ public final class DiffCommand {
                 summary.filesMatched(), summary.filesAdded(), summary.filesRemoved(), summary.filesFailed(),
                 summary.rowsAdded(), summary.rowsRemoved(), summary.rowsModified(), summary.rowsUnchanged(),
                 summary.averageSimilarity());
+    }
+
+    /** {@code TABLE=COL[,COL...]}; the table name may itself contain '=', the last one splits. */
+    private static void tableKey(String spec, Map<String, List<String>> tableKeys) {
+        int split = spec.lastIndexOf('=');
+        if (split <= 0 || split == spec.length() - 1) {
+            throw new IllegalArgumentException("--table-key takes TABLE=COLUMN[,COLUMN...]: " + spec);
+        }
+        if (tableKeys.put(spec.substring(0, split), List.of(spec.substring(split + 1).split(","))) != null) {
+            throw new IllegalArgumentException("--table-key given twice for " + spec.substring(0, split));
+        }
     }
 
     private static String value(List<String> args, int i, String option) {

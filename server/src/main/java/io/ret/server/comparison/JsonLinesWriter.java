@@ -12,7 +12,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 /**
  * Writes each delta as one JSON object on its own line (UTF-8):
  * {@code {"file":..,"type":"MODIFIED","key":[..],"leftRow":n,"rightRow":n,
- * "changes":[{"column":..,"before":..,"after":..}],"before":[..],"after":[..]}}.
+ * "changes":[{"column":..,"before":..,"after":..}],"before":[..],"after":[..]}}; a file that
+ * could not be compared is one line {@code {"file":..,"type":"FAILED","error":..}}.
  * The caller owns the stream: {@link #flush()} pushes buffered lines, nothing closes it.
  */
 public final class JsonLinesWriter implements DeltaSink {
@@ -50,6 +51,20 @@ public final class JsonLinesWriter implements DeltaSink {
             json.writeEndArray();
             strings("before", delta.before());
             strings("after", delta.after());
+            json.writeEndObject();
+            json.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void failedFile(String file, String error) {
+        try {
+            json.writeStartObject();
+            json.writeStringField("file", file);
+            json.writeStringField("type", "FAILED");
+            json.writeStringField("error", error);
             json.writeEndObject();
             json.writeRaw('\n');
         } catch (IOException e) {
