@@ -1,5 +1,6 @@
 package io.ret.server.comparison;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -126,6 +127,13 @@ final class SchemaDiff {
         if (left == null || right == null) {
             return FileDiff.failed(pair.name(), "the schema names a file outside the output directory: "
                     + (left == null ? pair.left().path() : pair.right().path()), warnings);
+        }
+        for (Path file : List.of(left, right)) {
+            if (!Files.isRegularFile(file)) {
+                boolean isLeft = file == left;
+                return FileDiff.failed(pair.name(), (isLeft ? "left: " : "right: ")
+                        + (isLeft ? pair.left() : pair.right()).path() + ", the table's file, is missing", warnings);
+            }
         }
         DiffOptions tableOptions = options.withTableKeys(Map.of()).withKeyColumns(List.of())
                 .withIgnoreColumns(ignored(pair, key, options.ignoreColumns()));
