@@ -246,6 +246,55 @@ class ComparisonApiTest {
         assertThat(jsonl.lines().findFirst().orElseThrow()).startsWith("{\"file\":\"p.csv\"");
     }
 
+    @Test
+    void aFileThatFailsIsNamedInListDeltasSummaryAndInBothExports() throws Exception {
+        Comparison c = compare(
+                Map.of("a.csv", "id,v\n1,x\n", "bad.csv", "id,v\n1,x\n", "nokey.csv", "v\n1\n"),
+                Map.of("a.csv", "id,v\n1,y\n", "bad.csv", "other,v\n1,x\n", "nokey.csv", "v\n2\n"),
+                ComparisonOptions.newBuilder().addKeyColumns("id").build());
+        String error = "key column 'id' is missing on the right";
+        assertThat(file(c, "bad.csv").getError()).isEqualTo(error);
+        // a file with none of the key columns is compared on its own key, not failed
+        FileComparison nokey = file(c, "nokey.csv");
+        assertThat(nokey.getStatus()).isEqualTo(FileStatus.FILE_STATUS_MATCHED);
+        assertThat(nokey.getWarningsList()).containsExactly("key column(s) [id] on neither side; its key is detected"
+                + " instead");
+        assertThat(List.of(nokey.getRowsAdded(), nokey.getRowsRemoved())).containsExactly(1L, 1L);
+
+        var page = comparisons.listDeltas(ListDeltasRequest.newBuilder().setComparisonId(c.getId()).build());
+        assertThat(page.getDeltasCount()).isEqualTo(3);
+        assertThat(page.getSummary().getFilesFailed()).isEqualTo(1);
+        assertThat(page.getSummary().getFailedFilesList()).singleElement().satisfies(f -> {
+            assertThat(f.getPath()).isEqualTo("bad.csv");
+            assertThat(f.getError()).isEqualTo(error);
+        });
+        assertThat(c.getSummary().getFailedFilesList()).isEqualTo(page.getSummary().getFailedFilesList());
+
+        assertThat(export(c, ExportFormat.EXPORT_FORMAT_DAFF, "")).startsWith("# a.csv\n@@,id,v\n->,1,x->y\n\n"
+                + "# bad.csv\n# FAILED: " + error + "\n\n# nokey.csv\n@@,v\n").contains("---,1\n").contains("+++,2\n");
+        assertThat(export(c, ExportFormat.EXPORT_FORMAT_DAFF, "bad.csv")).isEqualTo("# FAILED: " + error + "\n");
+        assertThat(export(c, ExportFormat.EXPORT_FORMAT_JSONL, "").lines())
+                .contains("{\"file\":\"bad.csv\",\"type\":\"FAILED\",\"error\":\"" + error + "\"}").hasSize(4);
+    }
+
+    @Test
+    void tableKeysOverrideTheKeyPerFileAndMustNameAFile() throws Exception {
+        Comparison c = compare(Map.of("t.csv", "id,code,v\n1,A,x\n2,B,y\n"), Map.of("t.csv", "id,code,v\n2,A,x\n1,B,y\n"),
+                ComparisonOptions.newBuilder().putTableKeys("t.csv", io.ret.api.v1.KeyColumns.newBuilder()
+                        .addColumns("code").build()).build());
+        assertThat(file(c, "t.csv").getKeyColumnsList()).containsExactly("code");
+        assertThat(file(c, "t.csv").getRowsModified()).isEqualTo(2);
+        Session one = csv(Map.of("t.csv", "id\n1\n"));
+        refused(() -> comparisons.startComparison(StartComparisonRequest.newBuilder().setLeftSessionId(one.getId())
+                .setRightSessionId(one.getId()).setOptions(ComparisonOptions.newBuilder().putTableKeys("nope.csv",
+                        io.ret.api.v1.KeyColumns.newBuilder().addColumns("id").build())).build()),
+                Status.Code.INVALID_ARGUMENT, null);
+        refused(() -> comparisons.startComparison(StartComparisonRequest.newBuilder().setLeftSessionId(one.getId())
+                .setRightSessionId(one.getId()).setOptions(ComparisonOptions.newBuilder().setKeyless(true)
+                        .putTableKeys("t.csv", io.ret.api.v1.KeyColumns.newBuilder().addColumns("id").build())).build()),
+                Status.Code.INVALID_ARGUMENT, null);
+    }
+
     private static String export(Comparison c, ExportFormat format, String file) {
         StringBuilder out = new StringBuilder();
         comparisons.exportDiff(ExportDiffRequest.newBuilder().setComparisonId(c.getId()).setFormat(format)

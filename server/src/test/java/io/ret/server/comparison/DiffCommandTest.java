@@ -9,6 +9,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.ret.server.conversion.schema.ColumnRole;
+import io.ret.server.conversion.schema.ColumnSchema;
+import io.ret.server.conversion.schema.ColumnType;
+import io.ret.server.conversion.schema.DataPackage;
+import io.ret.server.conversion.schema.KeySource;
+import io.ret.server.conversion.schema.Layout;
+import io.ret.server.conversion.schema.TableSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +64,26 @@ class DiffCommandTest {
         Diffs.write(dir, "r/x.csv", "id,v\n1,b\n");
         assertThat(run("l", "r", "--memory", "1")).isEqualTo(1);
         assertThat(out()).isEqualTo("# x.csv\n@@,id,v\n->,1,a->b\n");
+    }
+
+    @Test
+    void twoConversionOutputsAreComparedOnTheirSchemasNaturalKeys() throws Exception {
+        // the right side numbers its rows differently and came from another file: only the status differs
+        Diffs.write(dir, "l/order.csv", "_id,_file,@id,status\n1,jan.xml,1001,open\n2,jan.xml,1002,open\n");
+        Diffs.write(dir, "r/order.csv", "_id,_file,@id,status\n1,feb.xml,1000,new\n2,feb.xml,1001,open\n"
+                + "3,feb.xml,1002,paid\n");
+        TableSchema orders = new TableSchema("order", "order.csv", "", "/orders/order", "", List.of("@id"), List.of(),
+                KeySource.DETECTED, 2, List.of(new ColumnSchema("_id", ColumnType.INTEGER, ColumnRole.SURROGATE, 0),
+                new ColumnSchema("_file", ColumnType.STRING, ColumnRole.PROVENANCE, 0),
+                ColumnSchema.data("@id", ColumnType.INTEGER, 0), ColumnSchema.data("status", ColumnType.STRING, 0)));
+        new DataPackage(Layout.MERGED, List.of(orders)).write(dir.resolve("l"));
+        new DataPackage(Layout.MERGED, List.of(orders)).write(dir.resolve("r"));
+        assertThat(run("l", "r")).isEqualTo(1);
+        assertThat(out()).isEqualTo("# order\n@@,_id,_file,@id,status\n->,3,feb.xml,1002,open->paid\n"
+                + "+++,1,feb.xml,1000,new\n");
+        assertThat(run("l", "r", "--format", "summary", "--table-key", "order=status")).isEqualTo(1);
+        assertThat(out()).contains("key status").contains("rows added 2, removed 1, modified 0, unchanged 1");
+        assertThat(run("l", "r", "--table-key", "order")).isEqualTo(2);
     }
 
     private int run(String... args) {
