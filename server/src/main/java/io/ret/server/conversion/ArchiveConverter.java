@@ -6,7 +6,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.ret.server.conversion.schema.DataPackage;
+import io.ret.server.conversion.schema.Layout;
+import io.ret.server.conversion.schema.TableSchema;
 
 import io.ret.server.session.archive.ArchiveKind;
 import io.ret.server.session.archive.ArchiveLimits;
@@ -54,7 +65,11 @@ public final class ArchiveConverter {
 
     /** With at most {@code maxScanners} scanning threads (tests use this to force more than the cores). */
     ArchiveConverter(ConversionOptions options, ArchiveLimits limits, int maxScanners) {
-        this.options = options;
+        String previousRecord = PreviousLayout.recordPath(options.previousLayout());
+        this.options = options.recordElement() != null || previousRecord == null ? options
+                : new ConversionOptions(previousRecord, options.mode(), options.joinSeparator(),
+                        options.qualifyWithNamespaceUri(), options.layout(), options.keepWhitespace(),
+                        options.keyColumns(), options.previousLayout());
         this.limits = limits;
         this.maxScanners = maxScanners;
     }
@@ -83,6 +98,21 @@ public final class ArchiveConverter {
         }
     }
 
+    /** A file read, measured and merged into its record type's archive-wide schema. */
+    private record Prepared(InventoryEntry entry, Path spill, Schema.FileMap map) {
+    }
+
+    /** The files of one document element: one record type, one plan. */
+    private static final class Group {
+        final Schema schema;
+        final List<Prepared> files = new ArrayList<>();
+        TablePlan plan;
+
+        Group(Schema schema) {
+            this.schema = schema;
+        }
+    }
+
     private ConversionSummary convert(ArchiveReader reader, Path outDir, OutputFiles files, SerialProgress progress)
             throws IOException {
         Inventory inventory = reader.inventory();
@@ -92,44 +122,178 @@ public final class ArchiveConverter {
         }
         List<InventoryEntry> xmlFiles = inventory.dataEntries();
         progress.start(inventory.uncompressedBytes());
+        Map<String, Group> groups = new LinkedHashMap<>();
+        List<FileFailure> failures = new ArrayList<>();
+        try {
+            read(reader, xmlFiles, outDir, progress, groups, failures);
+            progress.readDone();
+            plan(groups, failures);
+            checkKeys(groups, failures, progress);
+            progress.checkDone();
+            ConversionSummary summary = write(groups, xmlFiles, failures, files, progress);
+            progress.finished();
+            return summary;
+        } finally {
+            for (Group group : groups.values()) {
+                for (Prepared file : group.files) {
+                    deleteQuietly(file.spill());
+                }
+            }
+        }
+    }
+
+    /** First pass: scans every file (several threads) and merges each one's shape in path order. */
+    private void read(ArchiveReader reader, List<InventoryEntry> xmlFiles, Path outDir, SerialProgress progress,
+            Map<String, Group> groups, List<FileFailure> failures) throws IOException {
         FileConverter converter = new FileConverter(options, progress, outDir);
         int scanners = Math.clamp(xmlFiles.size(), 1, maxScanners);
-        ScanSlots<Step> slots = new ScanSlots<>(xmlFiles.size(), scanners + 1);
+        ScanSlots<Step> slots = new ScanSlots<>(xmlFiles.size(), Math.max(scanners + 1, xmlFiles.size()));
         List<Thread> scanning = new ArrayList<>();
         for (int i = 1; i <= scanners; i++) {
             scanning.add(Thread.ofPlatform().name("ret-convert-scan-" + i).daemon()
                     .start(() -> scanFiles(reader, xmlFiles, converter, slots, progress)));
         }
-        List<TableOutput> outputs = new ArrayList<>();
-        List<FileFailure> failures = new ArrayList<>();
         try {
             for (int file = 0; file < xmlFiles.size(); file++) {
                 switch (take(slots, file, progress)) {
                     case Read read -> {
+                        FileConverter.Scanned scanned = read.scanned();
                         try {
-                            outputs.addAll(converter.write(read.scanned(), files));
+                            Group group = groups.get(scanned.schema().rootKey());
+                            if (group == null) {
+                                group = new Group(new Schema(options.qualifyWithNamespaceUri()));
+                                PreviousLayout.seed(group.schema, scanned.schema().root().name, options.previousLayout());
+                                groups.put(scanned.schema().rootKey(), group);
+                            }
+                            group.files.add(new Prepared(xmlFiles.get(file), scanned.spill(),
+                                    group.schema.merge(scanned.schema())));
                         } catch (FileConversionException e) {
-                            failures.add(e.toFailure(read.scanned().sourcePath()));
+                            deleteQuietly(scanned.spill());
+                            failures.add(e.toFailure(scanned.sourcePath()));
                         }
                     }
                     case Failed failed -> failures.add(failed.failure());
                     case Stopped stopped -> throw rethrow(stopped.cause());
                 }
             }
+        } catch (IOException | RuntimeException | Error e) {
+            progress.stop(); // the scanners give up at their next check
+            throw e;
         } finally {
-            progress.stop();
-            List<Step> neverWritten = slots.stop(); // a scanner still at work deletes its own spill
+            List<Step> neverTaken = slots.stop(); // a scanner still at work deletes its own spill
             scanning.forEach(ArchiveConverter::join);
-            for (Step left : neverWritten) {
+            for (Step left : neverTaken) {
                 if (left instanceof Read read) {
                     Files.deleteIfExists(read.scanned().spill());
                 }
             }
         }
+    }
+
+    /** Decides each record type's tables; a record element that a type lacks fails its files. */
+    private void plan(Map<String, Group> groups, List<FileFailure> failures) {
+        Set<String> forced = PreviousLayout.childTablePaths(options.previousLayout());
+        Set<String> names = new HashSet<>();
+        for (Iterator<Group> it = groups.values().iterator(); it.hasNext(); ) {
+            Group group = it.next();
+            String prefix = groups.size() > 1 ? group.schema.root().name + "." : "";
+            try {
+                group.plan = TablePlan.of(group.schema, options, forced, prefix);
+            } catch (FileConversionException e) {
+                fail(group.files, e, failures);
+                it.remove();
+                continue;
+            }
+            for (TablePlan.Table table : group.plan.tables) {
+                if (!names.add(table.name)) {
+                    throw new IllegalStateException("two record types make table '" + table.name + "'");
+                }
+            }
+        }
+    }
+
+    /** Second pass: replays every file to find the keys; a file that cannot be replayed fails alone here. */
+    private void checkKeys(Map<String, Group> groups, List<FileFailure> failures, SerialProgress progress)
+            throws IOException {
+        for (Group group : groups.values()) {
+            KeyDetector detector;
+            try {
+                detector = new KeyDetector(group.plan, options.keyColumns());
+            } catch (KeyDetector.KeyColumnException e) {
+                throw new KeyColumnRejectedException(e.getMessage());
+            }
+            RowReplay replay = new RowReplay(group.plan, options, progress);
+            for (Iterator<Prepared> it = group.files.iterator(); it.hasNext(); ) {
+                Prepared file = it.next();
+                progress.phase("checking keys in " + file.entry().path());
+                try (SpillReader spill = new SpillReader(Files.newInputStream(file.spill()))) {
+                    replay.replay(spill, file.map(), detector);
+                } catch (FileConversionException e) {
+                    deleteQuietly(file.spill());
+                    failures.add(e.toFailure(file.entry().path()));
+                    it.remove();
+                }
+                progress.checked(file.entry().sizeBytes());
+            }
+            detector.decide(!group.files.isEmpty());
+        }
+    }
+
+    /** Third pass: writes the tables and the schema beside them. */
+    private ConversionSummary write(Map<String, Group> groups, List<InventoryEntry> xmlFiles,
+            List<FileFailure> failures, OutputFiles files, SerialProgress progress) throws IOException {
+        int filesTotal = xmlFiles.size();
+        Map<String, Integer> order = new HashMap<>();
+        for (int i = 0; i < xmlFiles.size(); i++) {
+            order.put(xmlFiles.get(i).path(), i);
+        }
+        List<TableOutput> outputs = new ArrayList<>();
+        List<TableSchema> tables = new ArrayList<>();
+        int succeeded = 0;
+        for (Group group : groups.values()) {
+            TableWriter writer = new TableWriter(group.plan, options.layout(), files);
+            RowReplay replay = new RowReplay(group.plan, options, progress);
+            try {
+                for (Prepared file : group.files) {
+                    progress.phase("writing " + file.entry().path());
+                    writer.beginFile(file.entry().path(), file.map());
+                    if (options.layout() == Layout.PER_FILE) {
+                        replay.restartIds();
+                    }
+                    try (SpillReader spill = new SpillReader(Files.newInputStream(file.spill()))) {
+                        replay.replay(spill, file.map(), writer);
+                    } catch (FileConversionException e) {
+                        throw new IOException("file " + file.entry().path() + " failed on its second reading: "
+                                + e.getMessage(), e);
+                    }
+                    writer.endFile();
+                    Files.deleteIfExists(file.spill());
+                    progress.written(file.entry().sizeBytes());
+                    succeeded++;
+                }
+                writer.finish();
+            } finally {
+                writer.abandon();
+            }
+            outputs.addAll(writer.outputs());
+            tables.addAll(writer.schemas());
+        }
+        DataPackage schema = new DataPackage(options.layout(), tables);
+        if (!outputs.isEmpty()) {
+            schema.write(files.outDir());
+        }
         long rows = outputs.stream().mapToLong(TableOutput::rows).sum();
         long bytes = outputs.stream().mapToLong(TableOutput::bytes).sum();
-        return new ConversionSummary(xmlFiles.size(), xmlFiles.size() - failures.size(), failures.size(), rows, bytes,
-                outputs, failures);
+        failures.sort(Comparator.comparingInt(f -> order.getOrDefault(f.path(), Integer.MAX_VALUE)));
+        return new ConversionSummary(filesTotal, succeeded, filesTotal - succeeded, rows, bytes, outputs, failures,
+                schema, PreviousLayout.changes(options.previousLayout(), schema));
+    }
+
+    private static void fail(List<Prepared> files, FileConversionException e, List<FileFailure> failures) {
+        for (Prepared file : files) {
+            deleteQuietly(file.spill());
+            failures.add(e.toFailure(file.entry().path()));
+        }
     }
 
     /** A scanning thread: claims files in order and scans them until none is left or the conversion stops. */
@@ -156,6 +320,7 @@ public final class ArchiveConverter {
             if (progress.cancelled()) {
                 throw new ConversionCancelledException();
             }
+            progress.phase("reading " + entry.path());
             return new Read(converter.scan(entry.path(), xml));
         } catch (FileConversionException e) {
             return new Failed(e.toFailure(entry.path()));
@@ -223,12 +388,18 @@ public final class ArchiveConverter {
     }
 
     /**
-     * The caller's progress, called by one thread at a time (the threads of a
-     * conversion share it), and the conversion's own stop signal.
+     * The caller's progress, called by one thread at a time (the threads of a conversion
+     * share it), and the conversion's own stop signal. The work is three passes over the
+     * archive's XML bytes (read, check keys, write), so the total is three times its
+     * declared size; each pass's share is capped, and completed when the pass ends, so
+     * the work done never passes the total and equals it at the end.
      */
     private static final class SerialProgress implements ConversionProgress {
         private final ConversionProgress delegate;
         private volatile boolean stopped;
+        private long xmlBytes;
+        private long done;
+        private long passEnd;
 
         SerialProgress(ConversionProgress delegate) {
             this.delegate = delegate;
@@ -236,12 +407,49 @@ public final class ArchiveConverter {
 
         @Override
         public synchronized void start(long totalBytes) {
-            delegate.start(totalBytes);
+            xmlBytes = totalBytes;
+            passEnd = totalBytes;
+            delegate.start(3 * totalBytes);
         }
 
         @Override
         public synchronized void bytesRead(long delta) {
-            delegate.bytesRead(delta);
+            advance(delta);
+        }
+
+        @Override
+        public synchronized void phase(String phase) {
+            delegate.phase(phase);
+        }
+
+        synchronized void readDone() {
+            advance(passEnd - done);
+            passEnd = 2 * xmlBytes;
+        }
+
+        synchronized void checked(long fileBytes) {
+            advance(fileBytes);
+        }
+
+        synchronized void checkDone() {
+            advance(passEnd - done);
+            passEnd = 3 * xmlBytes;
+        }
+
+        synchronized void written(long fileBytes) {
+            advance(fileBytes);
+        }
+
+        synchronized void finished() {
+            advance(passEnd - done);
+        }
+
+        private void advance(long delta) {
+            long step = Math.min(delta, passEnd - done);
+            if (step > 0) {
+                done += step;
+                delegate.bytesRead(step);
+            }
         }
 
         @Override
@@ -254,7 +462,7 @@ public final class ArchiveConverter {
             }
         }
 
-        /** The writing side is done, or gave up: the scanners stop at their next check. */
+        /** The conversion is done, or gave up: the scanners stop at their next check. */
         void stop() {
             stopped = true;
         }

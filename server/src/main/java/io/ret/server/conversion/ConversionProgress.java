@@ -11,12 +11,19 @@ public interface ConversionProgress {
     ConversionProgress NONE = new ConversionProgress() {
     };
 
-    /** Once, before any file: the uncompressed XML bytes to be read (as the archive declares them). */
+    /**
+     * Once, before any file: the work to be done, in bytes (three passes over the
+     * uncompressed XML bytes the archive declares: read, check keys, write).
+     */
     default void start(long totalBytes) {
     }
 
-    /** More uncompressed XML bytes have been read. */
+    /** More work done; the sum never exceeds the total and reaches it when the conversion succeeds. */
     default void bytesRead(long delta) {
+    }
+
+    /** What is being done now, naming the file: {@code reading orders/2024-01.xml}. */
+    default void phase(String phase) {
     }
 
     /** True to stop: the conversion then throws {@link ConversionCancelledException}. */

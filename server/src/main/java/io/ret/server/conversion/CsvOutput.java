@@ -55,7 +55,7 @@ final class CsvOutput extends ByteOutput {
         firstInRecord = true;
     }
 
-    private void field(byte[] bytes, int length, boolean quoted) throws IOException {
+    void field(byte[] bytes, int length, boolean quoted) throws IOException {
         separate();
         if (!quoted) {
             write(bytes, 0, length);

@@ -16,9 +16,13 @@ import org.codehaus.stax2.XMLStreamReader2;
  * nothing grows with the document's length.
  *
  * <p>Text rules: an element's own text is its text and CDATA pieces in order (comments
- * and processing instructions are skipped, not separators). A run of text between two
- * tags that is only whitespace is dropped when the element has child elements (it is
- * indentation) and kept verbatim when it does not; any other run is kept verbatim.
+ * and processing instructions are skipped, not separators). By default the whitespace
+ * around an element's text is trimmed (as pretty-printing puts it there): leading
+ * whitespace before its first content and trailing whitespace after its last, while
+ * whitespace inside the text, CDATA and attribute values stay as written. With
+ * {@code keepWhitespace}, a run of text between two tags that is only whitespace is
+ * dropped when the element has child elements (it is indentation) and kept verbatim
+ * when it does not; any other run is kept verbatim.
  */
 final class DocumentScanner {
 
@@ -32,9 +36,12 @@ final class DocumentScanner {
         boolean hasAttributes;
         boolean hasText;
         long textChars;
+        /** Trimming: whitespace after the element's text, held while a child element is open. */
+        final StringBuilder heldWhitespace = new StringBuilder();
     }
 
     private final boolean namespaceUris;
+    private final boolean trim;
     private final Schema schema;
     private Frame[] stack = new Frame[64];
     private int depth;
@@ -44,6 +51,7 @@ final class DocumentScanner {
 
     DocumentScanner(ConversionOptions options) {
         this.namespaceUris = options.qualifyWithNamespaceUri();
+        this.trim = !options.keepWhitespace();
         this.schema = new Schema(namespaceUris);
     }
 
@@ -83,6 +91,10 @@ final class DocumentScanner {
             parent.hasChildren = true;
             parent.node.hasChildElements = true;
             parentInstance = parent.instance;
+            if (trim) {
+                parent.heldWhitespace.setLength(0);
+                parent.heldWhitespace.append(pendingWhitespace); // kept only if more of the parent's text follows
+            }
             pendingWhitespace.setLength(0); // whitespace between elements is layout, not data
         }
         runHasContent = false;
@@ -123,6 +135,10 @@ final class DocumentScanner {
         char[] chars = reader.getTextCharacters();
         int start = reader.getTextStart();
         int length = reader.getTextLength();
+        if (trim) {
+            trimmedText(frame, chars, start, length, cdata, spill);
+            return;
+        }
         if (!runHasContent && !cdata && isWhitespace(chars, start, length)) {
             pendingWhitespace.append(chars, start, length);
             return;
@@ -135,12 +151,52 @@ final class DocumentScanner {
         spill.text(chars, start, length);
     }
 
+    /**
+     * Trimming: whitespace before the element's first content is dropped, whitespace after
+     * content waits in {@link #pendingWhitespace} and is written only if more content follows.
+     */
+    private void trimmedText(Frame frame, char[] chars, int start, int length, boolean cdata, SpillWriter spill)
+            throws IOException, FileConversionException {
+        int end = start + length;
+        if (!cdata) {
+            int lead = start;
+            while (lead < end && isWhitespace(chars[lead])) {
+                lead++;
+            }
+            if (lead == end) {
+                if (frame.hasText) {
+                    pendingWhitespace.append(chars, start, length);
+                }
+                return;
+            }
+            if (!frame.hasText) {
+                start = lead;
+            }
+        }
+        int contentEnd = end;
+        if (!cdata) {
+            while (isWhitespace(chars[contentEnd - 1])) {
+                contentEnd--;
+            }
+        }
+        if (!pendingWhitespace.isEmpty()) {
+            emitPending(frame, spill);
+        }
+        countText(frame, contentEnd - start);
+        spill.text(chars, start, contentEnd - start);
+        pendingWhitespace.append(chars, contentEnd, end - contentEnd);
+    }
+
     private void endElement(SpillWriter spill) throws IOException, FileConversionException {
         Frame frame = stack[--depth];
-        if (!frame.hasChildren && !pendingWhitespace.isEmpty()) {
+        if (!trim && !frame.hasChildren && !pendingWhitespace.isEmpty()) {
             emitPending(frame, spill);
         }
         pendingWhitespace.setLength(0);
+        if (trim && depth > 0) {
+            // the element's trailing whitespace is dropped; the parent's, held while it was open, waits again
+            pendingWhitespace.append(stack[depth - 1].heldWhitespace);
+        }
         runHasContent = false;
         if (!frame.hasChildren && !frame.hasText && !frame.hasAttributes) {
             schema.value(frame.node); // a bare empty element still shows, as an empty cell
@@ -168,12 +224,15 @@ final class DocumentScanner {
 
     private static boolean isWhitespace(char[] chars, int start, int length) {
         for (int i = start, end = start + length; i < end; i++) {
-            char c = chars[i];
-            if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+            if (!isWhitespace(chars[i])) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\n' || c == '\t' || c == '\r';
     }
 
     private Frame push() {
@@ -187,6 +246,7 @@ final class DocumentScanner {
         frame.hasChildren = false;
         frame.hasText = false;
         frame.textChars = 0;
+        frame.heldWhitespace.setLength(0);
         depth++;
         return frame;
     }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLStreamException;
@@ -15,9 +14,8 @@ import org.codehaus.stax2.XMLStreamReader2;
 import io.ret.server.session.archive.ArchiveRejectedException;
 
 /**
- * Converts one XML document in two steps, which may run on different threads:
- * {@link #scan} reads the XML into a spill file and learns its {@link Schema};
- * {@link #write} plans the tables and writes them. A problem of the document itself (not
+ * Reads one XML document into a spill file and learns its {@link Schema}; the archive's
+ * passes then replay the spill (see {@link ArchiveConverter}). A problem of the document itself (not
  * well-formed, bad encoding, an entity, too wide, a corrupt entry) is a
  * {@link FileConversionException}, and nothing of the file is left; a limit of the
  * archive, a cancellation or a failure to write ends the whole conversion instead.
@@ -52,26 +50,6 @@ final class FileConverter {
         } finally {
             if (!done) {
                 Files.deleteIfExists(spillFile);
-            }
-        }
-    }
-
-    /** Second pass: the file's tables, made through {@code files}; its spill is deleted either way. */
-    List<TableOutput> write(Scanned scanned, OutputFiles files) throws IOException, FileConversionException {
-        OutputFiles.Mark mark = files.mark();
-        boolean done = false;
-        try {
-            TablePlan plan = TablePlan.of(scanned.schema(), options);
-            List<TableOutput> outputs;
-            try (SpillReader spill = new SpillReader(Files.newInputStream(scanned.spill()))) {
-                outputs = new TableWriter(plan, options, progress).write(spill, scanned.sourcePath(), files);
-            }
-            done = true;
-            return outputs;
-        } finally {
-            Files.deleteIfExists(scanned.spill());
-            if (!done) {
-                files.rollback(mark);
             }
         }
     }

@@ -40,6 +40,10 @@ final class OutputFiles {
         this.outDir = outDir;
     }
 
+    Path outDir() {
+        return outDir;
+    }
+
     /** A point to {@link #rollback} to. */
     Mark mark() {
         return new Mark(created.size(), reserved.size());
@@ -57,6 +61,18 @@ final class OutputFiles {
         String candidate = directory + name + ".csv";
         for (int n = 2; taken.contains(candidate.toLowerCase(Locale.ROOT)); n++) {
             candidate = directory + name + "~" + n + ".csv";
+        }
+        taken.add(candidate.toLowerCase(Locale.ROOT));
+        reserved.add(candidate);
+        return candidate;
+    }
+
+    /** The unique relative path of a table of the merged layout: {@code <table>.csv} at the top. */
+    String reserveTable(String table) {
+        String name = fit(safe(table));
+        String candidate = name + ".csv";
+        for (int n = 2; taken.contains(candidate.toLowerCase(Locale.ROOT)); n++) {
+            candidate = name + "~" + n + ".csv";
         }
         taken.add(candidate.toLowerCase(Locale.ROOT));
         reserved.add(candidate);

@@ -69,7 +69,7 @@ final class Schema {
      * in the same order every time, so the one at {@code position} is tried first.
      */
     Column attribute(PathNode node, int position, String namespace, String local) throws FileConversionException {
-        if (position < node.attributes.size()) {
+        if (position >= 0 && position < node.attributes.size()) {
             Column guess = node.attributes.get(position);
             if (guess.local() == local && guess.namespace() == namespace) {
                 return guess;
@@ -96,6 +96,40 @@ final class Schema {
             node.value = newColumn(node, null, "", "");
         }
         return node.value;
+    }
+
+    /** Where a file's path and column ids land in an archive-wide schema. */
+    record FileMap(int[] nodes, int[] columns) {
+    }
+
+    /**
+     * Adds a file's shape to this archive-wide one (both have the same document element):
+     * paths and columns new to it are appended, so the archive's column order is the
+     * order of first sight over the files in path order.
+     */
+    FileMap merge(Schema file) throws FileConversionException {
+        int[] nodeMap = new int[file.nodes.size()];
+        for (PathNode local : file.nodes) {
+            PathNode parent = local.parent == null ? null : nodes.get(nodeMap[local.parent.id]);
+            PathNode node = element(parent, local.namespace, local.local);
+            node.occurrences += local.occurrences;
+            node.repeated |= local.repeated;
+            node.hasChildElements |= local.hasChildElements;
+            node.hasAttributes |= local.hasAttributes;
+            nodeMap[local.id] = node.id;
+        }
+        int[] columnMap = new int[file.columns.size()];
+        for (Column local : file.columns) {
+            PathNode node = nodes.get(nodeMap[local.node().id]);
+            columnMap[local.id()] = (local.isValue() ? value(node) : attribute(node, -1, local.namespace(), local.local())).id();
+        }
+        return new FileMap(nodeMap, columnMap);
+    }
+
+    /** The key of the document element: files with different ones are different record types. */
+    String rootKey() {
+        PathNode root = root();
+        return root.namespace + "\u0000" + root.local;
     }
 
     private Column newColumn(PathNode node, String attribute, String namespace, String local) throws FileConversionException {

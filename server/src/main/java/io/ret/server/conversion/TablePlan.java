@@ -5,9 +5,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.ret.server.conversion.schema.KeySource;
+import io.ret.server.conversion.schema.Layout;
+
 /**
- * The tables one document becomes, decided once its whole shape is known: which
- * elements start rows of which table, and where every column lands.
+ * The tables one record type becomes, decided once the shape of every file of the
+ * archive with that document element is known: which elements start rows of which
+ * table, where every column lands, and (after {@link KeyDetector}) each table's natural key.
  */
 final class TablePlan {
 
@@ -15,49 +19,98 @@ final class TablePlan {
     static final String PARENT_ID = "_parent_id";
     static final String ROOT_ID = "_root_id";
     static final String DOCUMENT = "_document";
+    static final String FILE = "_file";
+    static final String POSITION = "_position";
 
     enum Kind {
         /** One row per record element. */
         MAIN,
-        /** The one row of content outside the records. */
+        /** The one row per file of content outside the records. */
         DOCUMENT,
         /** One row per instance of a repeated element, linked to the row it sits in. */
         CHILD
     }
 
-    /** A table: its rows start at {@code root}; its header is {@code keys} then {@code columns}. */
+    /** A table: its rows start at {@code root}; its header is {@link #header()}. */
     static final class Table {
+        /** The record type's name, unique in the archive: {@code order}, {@code order.line}, {@code _document}. */
         final String name;
+        /** The name within one file, as the per-file layout names outputs: "" for the main table, {@code line}. */
+        final String local;
         final Kind kind;
         final PathNode root;
         final Table parent;
         /** Position in {@link TablePlan#tables}. */
         int index;
         final boolean hasParentId;
+        /** Data columns: names, and where their values come from. */
         final List<String> columns = new ArrayList<>();
+        final List<Schema.Column> sources = new ArrayList<>();
         final Set<String> names = new HashSet<>();
         boolean hasChildTables;
+        boolean withFile;
 
-        Table(String name, Kind kind, PathNode root, Table parent) {
+        // the natural key, decided by KeyDetector
+        KeySource keySource = KeySource.NONE;
+        /** Data cells of the table's own key (given or detected). */
+        int[] ownKeyCells = new int[0];
+        /** The own key is the row's position among its siblings. */
+        boolean positionKey;
+        /** Names of the columns holding the parent row's natural key. */
+        final List<String> parentKey = new ArrayList<>();
+        String positionColumn;
+        /** A child table copies this table's key. */
+        boolean hasDependents;
+
+        Table(String name, String local, Kind kind, PathNode root, Table parent) {
             this.name = name;
+            this.local = local;
             this.kind = kind;
             this.root = root;
             this.parent = parent;
             this.hasParentId = kind == Kind.CHILD || kind == Kind.MAIN && parent != null && parent.kind == Kind.CHILD;
-            keys().forEach(names::add);
+            surrogates().forEach(names::add);
         }
 
-        List<String> keys() {
+        List<String> surrogates() {
             if (kind == Kind.CHILD) {
                 return List.of(ID, PARENT_ID, ROOT_ID);
             }
             return hasParentId ? List.of(ID, PARENT_ID) : List.of(ID);
         }
 
+        /** Surrogates, {@code _file}, the parent's key, the position, then the data columns. */
         List<String> header() {
-            List<String> header = new ArrayList<>(keys());
+            List<String> header = new ArrayList<>(surrogates());
+            if (withFile) {
+                header.add(FILE);
+            }
+            header.addAll(parentKey);
+            if (positionColumn != null) {
+                header.add(positionColumn);
+            }
             header.addAll(columns);
             return header;
+        }
+
+        /** The natural key's column names: the parent's key, then the own key. */
+        List<String> primaryKey() {
+            if (keySource == KeySource.NONE) {
+                return List.of();
+            }
+            List<String> key = new ArrayList<>(parentKey);
+            if (positionKey) {
+                key.add(positionColumn);
+            }
+            for (int cell : ownKeyCells) {
+                key.add(columns.get(cell));
+            }
+            return key;
+        }
+
+        /** Whether a child's key is unique within its parent row (else over the whole table). */
+        boolean keyedWithinParent() {
+            return kind == Kind.CHILD && parent.kind != Kind.DOCUMENT;
         }
 
         /** The document table is left out when it would hold nothing: no value and no child table. */
@@ -65,16 +118,21 @@ final class TablePlan {
             return kind != Kind.DOCUMENT || !columns.isEmpty() || hasChildTables;
         }
 
-        private int addColumn(String name) {
+        int addColumn(String name) {
+            columns.add(unique(name));
+            return columns.size() - 1;
+        }
+
+        String unique(String name) {
             String unique = name;
             for (int n = 2; !names.add(unique); n++) {
                 unique = name + "~" + n;
             }
-            columns.add(unique);
-            return columns.size() - 1;
+            return unique;
         }
     }
 
+    final Schema schema;
     final List<Table> tables = new ArrayList<>();
     /** Per path id: the table whose rows it starts, or null. */
     final Table[] startsRow;
@@ -85,23 +143,31 @@ final class TablePlan {
     /** Per path id: the cell of the element's own text within its table, or -1. */
     final int[] valueCell;
 
-    private TablePlan(int paths, int columns) {
-        this.startsRow = new Table[paths];
-        this.joined = new boolean[paths];
-        this.cell = new int[columns];
-        this.valueCell = new int[paths];
+    private TablePlan(Schema schema) {
+        this.schema = schema;
+        this.startsRow = new Table[schema.nodes().size()];
+        this.joined = new boolean[schema.nodes().size()];
+        this.cell = new int[schema.columns().size()];
+        this.valueCell = new int[schema.nodes().size()];
     }
 
-    static TablePlan of(Schema schema, ConversionOptions options) throws FileConversionException {
+    /**
+     * @param forcedRows paths (as {@link PathNode#toString()}) that start rows whether or not they
+     *                   repeat: the child tables of an earlier layout
+     * @param prefix     put before every table name ("" when the archive has one record type)
+     */
+    static TablePlan of(Schema schema, ConversionOptions options, Set<String> forcedRows, String prefix)
+            throws FileConversionException {
         PathNode record = RecordSelector.select(schema, options.recordElement());
         PathNode root = schema.root();
-        TablePlan plan = new TablePlan(schema.nodes().size(), schema.columns().size());
+        TablePlan plan = new TablePlan(schema);
         Table[] owner = new Table[schema.nodes().size()];
         for (PathNode node : schema.nodes()) { // parents come first
+            boolean forced = forcedRows.contains(node.toString());
             boolean join = options.mode() == FlattenMode.JOIN_REPEATED && node.repeated && node != record
-                    && !node.hasChildElements && !node.hasAttributes;
+                    && !node.hasChildElements && !node.hasAttributes && !forced;
             plan.joined[node.id] = join;
-            boolean startsRow = node == record || node == root || node.repeated && !join;
+            boolean startsRow = node == record || node == root || (node.repeated || forced) && !join;
             if (!startsRow) {
                 owner[node.id] = owner[node.parent.id];
                 continue;
@@ -109,13 +175,19 @@ final class TablePlan {
             Table parent = node.parent == null ? null : owner[node.parent.id];
             Table table;
             if (node == record) {
-                table = new Table("", Kind.MAIN, node, parent);
+                table = new Table(prefix + record.name, "", Kind.MAIN, node, parent);
             } else if (node == root) {
-                table = new Table(DOCUMENT, Kind.DOCUMENT, node, null);
+                table = new Table(prefix + DOCUMENT, DOCUMENT, Kind.DOCUMENT, node, null);
             } else if (node.isWithin(record)) {
-                table = new Table(node.pathBelow(record), Kind.CHILD, node, parent);
+                String local = node.pathBelow(record);
+                table = new Table(prefix + record.name + "." + local, local, Kind.CHILD, node, parent);
             } else {
-                table = new Table(DOCUMENT + "." + node.pathBelow(root), Kind.CHILD, node, parent);
+                String local = DOCUMENT + "." + node.pathBelow(root);
+                table = new Table(prefix + local, local, Kind.CHILD, node, parent);
+            }
+            table.withFile = options.layout() == Layout.MERGED;
+            if (table.withFile) {
+                table.names.add(FILE);
             }
             if (parent != null && table.kind == Kind.CHILD) {
                 parent.hasChildTables = true;
@@ -132,10 +204,22 @@ final class TablePlan {
                     ? (path.isEmpty() ? column.node().name : path)
                     : path + "@" + column.attribute();
             plan.cell[column.id()] = table.addColumn(name);
+            table.sources.add(column);
         }
         for (PathNode node : schema.nodes()) {
             plan.valueCell[node.id] = node.value == null ? -1 : plan.cell[node.value.id()];
         }
         return plan;
+    }
+
+    /** The XML path a data column's values come from: {@code /orders/order/@id}, {@code /orders/order/total}. */
+    static String source(Schema.Column column) {
+        String element = "/" + column.node().toString();
+        return column.isValue() ? element : element + "/@" + column.attribute();
+    }
+
+    /** The element path of a table's rows: {@code /orders/order}. */
+    static String recordPath(Table table) {
+        return "/" + table.root.toString();
     }
 }

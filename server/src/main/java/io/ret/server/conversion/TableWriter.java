@@ -8,246 +8,164 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.ret.server.conversion.schema.ColumnRole;
+import io.ret.server.conversion.schema.ColumnSchema;
+import io.ret.server.conversion.schema.ColumnType;
+import io.ret.server.conversion.schema.Layout;
+import io.ret.server.conversion.schema.TableSchema;
+
 /**
- * Second pass over one document: replays its spilled tokens against the
- * {@link TablePlan} and writes each table's rows as RFC 4180 CSV (UTF-8, CRLF, quotes
- * only where needed). A table never nests in itself, so each holds one open row; a row
- * is written when its element ends, so rows come in document order and children before
- * their parent row. Values stay UTF-8 bytes from the spill to the file.
+ * Writes the rows of a {@link RowReplay} as RFC 4180 CSV (UTF-8, CRLF, quotes only where
+ * needed), one file per table for the archive (merged layout) or per table and XML file
+ * (per-file layout), and learns each column's type and empty cells for the schema.
+ *
+ * <p>A child row carries its parent row's natural key, which may stand in the parent
+ * element after the child (an {@code <id>} after the lines). So rows of tables with a
+ * parent key wait in memory until the outermost keyed row around them has ended; what
+ * waits is bounded by one record, never by the file or the archive.
  */
-final class TableWriter {
+final class TableWriter implements RowReplay.Rows {
 
-    private static final int CANCEL_CHECK_TOKENS = 16 * 1024;
-    /** Any single value the scan accepts fits; only a cell joining many values can grow past it. */
-    static final int MAX_CELL_BYTES = 3 * DocumentScanner.MAX_VALUE_CHARS;
+    /** A value copied out of a cell. */
+    private record Value(byte[] bytes, boolean quoted) {
+        static Value of(CsvField field) {
+            return new Value(Arrays.copyOf(field.bytes, field.length), field.quoted);
+        }
 
-    /** One table's file and its open row. */
-    private final class Sink {
+        static Value of(long number) {
+            return new Value(Long.toString(number).getBytes(StandardCharsets.US_ASCII), false);
+        }
+    }
+
+    /** The natural key of an open row with dependents, complete once the row has ended. */
+    private static final class KeyHolder {
+        final KeyHolder parent;
+        Value[] own;
+
+        KeyHolder(KeyHolder parent) {
+            this.parent = parent;
+        }
+
+        void collect(List<Value> into) {
+            if (parent != null) {
+                parent.collect(into);
+            }
+            into.addAll(Arrays.asList(own));
+        }
+    }
+
+    /** A row waiting for its parent's key. */
+    private record Pending(Sink sink, long id, long parentId, long rootId, KeyHolder parentKey, long position,
+            Value[] cells) {
+    }
+
+    /** One CSV file being written. */
+    private static final class Sink {
         final TablePlan.Table table;
-        final String relativePath;
+        final String path;
+        final String sourceFile;
         final Path file;
         final CsvOutput csv;
-        final CsvField[] cells;
-        final boolean[] joinStarted;
+        final ColumnStats[] stats;
         long rows;
-        long lastId;
-        long id;
-        long parentId;
-        long rootId;
+        int at;
 
-        Sink(TablePlan.Table table, String relativePath, Path file) throws IOException {
+        Sink(TablePlan.Table table, String path, String sourceFile, Path file) throws IOException {
             this.table = table;
-            this.relativePath = relativePath;
+            this.path = path;
+            this.sourceFile = sourceFile;
             this.file = file;
-            int width = table.columns.size();
-            cells = new CsvField[width];
-            for (int i = 0; i < width; i++) {
-                cells[i] = new CsvField();
+            this.csv = new CsvOutput(Files.newOutputStream(file));
+            List<String> header = table.header();
+            this.stats = new ColumnStats[header.size()];
+            for (int i = 0; i < stats.length; i++) {
+                stats[i] = new ColumnStats();
             }
-            joinStarted = new boolean[width];
-            csv = file == null ? null : new CsvOutput(Files.newOutputStream(file));
+            csv.header(header);
         }
 
-        void open(Sink parent) {
-            id = ++lastId;
-            parentId = parent == null ? 0 : parent.id;
-            rootId = table.kind == TablePlan.Kind.CHILD ? parent.rootId : id;
+        void number(long value) throws IOException {
+            csv.field(value);
+            stats[at++].addNumber();
         }
 
-        /** An attribute's value: the cell's only content. */
-        void set(int cell, SpillReader spill) throws IOException {
-            cells[cell].clear();
-            spill.text(cells[cell]);
+        void value(byte[] bytes, int length, boolean quoted) throws IOException {
+            csv.field(bytes, length, quoted);
+            stats[at++].add(bytes, length);
         }
 
-        /** A piece of an element's text, after what the cell holds. */
-        void append(int cell, SpillReader spill) throws IOException, FileConversionException {
-            spill.text(cells[cell]);
-            checkLength(cell);
+        void start() {
+            at = 0;
         }
 
-        /** Join mode: a new item of a joined cell, after a separator unless it is the first. */
-        void beginItem(int cell) throws FileConversionException {
-            if (!joinStarted[cell]) {
-                joinStarted[cell] = true;
-                return;
-            }
-            CsvField field = cells[cell];
-            field.append(separator, 0, separator.length);
-            field.quoted |= separatorNeedsQuotes;
-            checkLength(cell);
-        }
-
-        /** Join mode: a piece of an item's text, escaped so that the separator stays unambiguous. */
-        void appendEscaped(int cell, SpillReader spill) throws IOException, FileConversionException {
-            piece.clear();
-            spill.text(piece);
-            CsvField field = cells[cell];
-            field.quoted |= piece.quoted;
-            escapeInto(field);
-            checkLength(cell);
-        }
-
-        private void checkLength(int cell) throws FileConversionException {
-            if (cells[cell].length > MAX_CELL_BYTES) {
-                throw new FileConversionException("a value of column '" + table.columns.get(cell) + "' in table '"
-                        + table.name + "' is longer than " + MAX_CELL_BYTES + " bytes");
-            }
-        }
-
-        void close() throws IOException {
-            if (csv != null) {
-                csv.field(id);
-                if (table.hasParentId) {
-                    csv.field(parentId);
-                }
-                if (table.kind == TablePlan.Kind.CHILD) {
-                    csv.field(rootId);
-                }
-                for (CsvField cell : cells) {
-                    csv.field(cell);
-                }
-                csv.endRecord();
-                rows++;
-            }
-            for (int i = 0; i < cells.length; i++) {
-                cells[i].clear();
-                joinStarted[i] = false;
-            }
+        void end() throws IOException {
+            csv.endRecord();
+            rows++;
         }
     }
 
     private final TablePlan plan;
-    private final byte[] separator;
-    private final boolean separatorNeedsQuotes;
-    /** The UTF-8 bytes of the separator's first character, which gets a '\' before it in joined values. */
-    private final byte[] separatorStart;
-    private final CsvField piece = new CsvField();
-    private final ConversionProgress progress;
+    private final Layout layout;
+    private final OutputFiles files;
+    private final Sink[] sinks;
+    private final List<Sink> finished = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private int openKeyRoots;
+    private byte[] sourceBytes;
+    private boolean sourceQuoted;
 
-    TableWriter(TablePlan plan, ConversionOptions options, ConversionProgress progress) {
+    TableWriter(TablePlan plan, Layout layout, OutputFiles files) throws IOException {
         this.plan = plan;
-        String joinSeparator = options.joinSeparator();
-        this.separator = joinSeparator.getBytes(StandardCharsets.UTF_8);
-        this.separatorNeedsQuotes = CsvField.needsQuotes(separator, 0, separator.length);
-        this.separatorStart = Character.toString(joinSeparator.codePointAt(0)).getBytes(StandardCharsets.UTF_8);
-        this.progress = progress;
-    }
-
-    /** Writes every table of the plan; the files are made through {@code files} so a failure can remove them. */
-    List<TableOutput> write(SpillReader spill, String sourcePath, OutputFiles files)
-            throws IOException, FileConversionException {
-        Sink[] sinks = new Sink[plan.tables.size()];
-        try {
+        this.layout = layout;
+        this.files = files;
+        this.sinks = new Sink[plan.tables.size()];
+        if (layout == Layout.MERGED) {
             for (TablePlan.Table table : plan.tables) {
-                String relative = table.written() ? files.reserve(sourcePath, table.name) : null;
-                Sink sink = sinks[table.index] = new Sink(table, relative, relative == null ? null : files.create(relative));
-                if (sink.csv != null) {
-                    sink.csv.header(table.header());
+                if (table.written()) {
+                    String path = files.reserveTable(table.name);
+                    sinks[table.index] = new Sink(table, path, "", files.create(path));
                 }
-            }
-            replay(spill, sinks);
-        } finally {
-            closeAll(sinks);
-        }
-        List<TableOutput> outputs = new ArrayList<>();
-        for (Sink sink : sinks) {
-            if (sink.csv != null) {
-                outputs.add(new TableOutput(sink.relativePath, sourcePath, sink.table.name, sink.rows,
-                        Files.size(sink.file), sink.table.header()));
-            }
-        }
-        return outputs;
-    }
-
-    private void replay(SpillReader spill, Sink[] sinks) throws IOException, FileConversionException {
-        int[] nodes = new int[64];
-        Sink[] rows = new Sink[64];
-        int depth = 0;
-        Sink current = null;
-        int untilCheck = CANCEL_CHECK_TOKENS;
-        for (int token; (token = spill.next()) != -1; ) {
-            if (--untilCheck == 0) {
-                untilCheck = CANCEL_CHECK_TOKENS;
-                if (progress.cancelled()) {
-                    throw new ConversionCancelledException();
-                }
-            }
-            switch (token) {
-                case SpillWriter.START -> {
-                    int node = spill.varint();
-                    TablePlan.Table table = plan.startsRow[node];
-                    if (table != null) {
-                        Sink sink = sinks[table.index];
-                        sink.open(current);
-                        current = sink;
-                    }
-                    if (depth == nodes.length) {
-                        nodes = Arrays.copyOf(nodes, depth * 2);
-                        rows = Arrays.copyOf(rows, depth * 2);
-                    }
-                    nodes[depth] = node;
-                    rows[depth++] = current;
-                    if (plan.joined[node]) {
-                        current.beginItem(plan.valueCell[node]);
-                    }
-                }
-                case SpillWriter.ATTR -> current.set(plan.cell[spill.varint()], spill);
-                case SpillWriter.TEXT -> {
-                    int node = nodes[depth - 1];
-                    if (plan.joined[node]) {
-                        current.appendEscaped(plan.valueCell[node], spill);
-                    } else {
-                        current.append(plan.valueCell[node], spill);
-                    }
-                }
-                case SpillWriter.END -> {
-                    int node = nodes[--depth];
-                    if (plan.startsRow[node] != null) {
-                        current.close();
-                        current = depth == 0 ? null : rows[depth - 1];
-                    }
-                }
-                default -> throw new IOException("corrupt spill file: token " + token);
             }
         }
     }
 
-    /**
-     * Join mode: '\' becomes "\\" and the separator's first character gets a '\' before it.
-     * Matching UTF-8 bytes is matching characters: UTF-8 never starts a character inside another.
-     */
-    private void escapeInto(CsvField field) {
-        byte[] bytes = piece.bytes;
-        int from = 0;
-        for (int i = 0; i < piece.length; i++) {
-            if (bytes[i] == '\\' || startsWith(bytes, i, piece.length, separatorStart)) {
-                field.append(bytes, from, i - from);
-                field.append((byte) '\\');
-                from = i;
+    /** Starts a file: per file, creates the files of the tables it has. */
+    void beginFile(String source, Schema.FileMap map) throws IOException {
+        this.sourceBytes = source.getBytes(StandardCharsets.UTF_8);
+        this.sourceQuoted = CsvField.needsQuotes(sourceBytes, 0, sourceBytes.length);
+        if (layout == Layout.PER_FILE) {
+            boolean[] present = new boolean[plan.schema.nodes().size()];
+            for (int node : map.nodes()) {
+                present[node] = true;
+            }
+            for (TablePlan.Table table : plan.tables) {
+                if (table.written() && present[table.root.id]) {
+                    String path = files.reserve(source, table.local);
+                    sinks[table.index] = new Sink(table, path, source, files.create(path));
+                }
             }
         }
-        field.append(bytes, from, piece.length - from);
     }
 
-    private static boolean startsWith(byte[] bytes, int at, int length, byte[] prefix) {
-        if (bytes[at] != prefix[0] || at + prefix.length > length) {
-            return false;
+    /** Ends a file: per file, closes its tables. */
+    void endFile() throws IOException {
+        if (layout == Layout.PER_FILE) {
+            closeSinks();
         }
-        for (int k = 1; k < prefix.length; k++) {
-            if (bytes[at + k] != prefix[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 
-    private static void closeAll(Sink[] sinks) throws IOException {
+    /** Ends the archive: closes what is open. */
+    void finish() throws IOException {
+        closeSinks();
+    }
+
+    private void closeSinks() throws IOException {
         IOException failure = null;
-        for (Sink sink : sinks) {
-            if (sink != null && sink.csv != null) {
+        for (int i = 0; i < sinks.length; i++) {
+            if (sinks[i] != null) {
                 try {
-                    sink.csv.close();
+                    sinks[i].csv.close();
+                    finished.add(sinks[i]);
                 } catch (IOException e) {
                     if (failure == null) {
                         failure = e;
@@ -255,10 +173,177 @@ final class TableWriter {
                         failure.addSuppressed(e);
                     }
                 }
+                sinks[i] = null;
             }
         }
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** Closes everything without caring for failures (the conversion is failing anyway). */
+    void abandon() {
+        for (int i = 0; i < sinks.length; i++) {
+            if (sinks[i] != null) {
+                try {
+                    sinks[i].csv.close();
+                } catch (IOException e) {
+                    // removed with the staging directory
+                }
+                sinks[i] = null;
+            }
+        }
+    }
+
+    @Override
+    public void opened(RowReplay.Row row) {
+        TablePlan.Table table = row.table;
+        if (table.hasDependents) {
+            KeyHolder parent = table.parentKey.isEmpty() ? null : (KeyHolder) row.parent.attachment;
+            row.attachment = new KeyHolder(parent);
+            if (table.parentKey.isEmpty()) {
+                openKeyRoots++;
+            }
+        } else {
+            row.attachment = null;
+        }
+    }
+
+    @Override
+    public void closed(RowReplay.Row row) throws IOException {
+        TablePlan.Table table = row.table;
+        Sink sink = sinks[table.index];
+        if (row.attachment instanceof KeyHolder holder) {
+            if (table.positionKey) {
+                holder.own = new Value[] {Value.of(row.position)};
+            } else {
+                holder.own = new Value[table.ownKeyCells.length];
+                for (int i = 0; i < holder.own.length; i++) {
+                    holder.own[i] = Value.of(row.cells[table.ownKeyCells[i]]);
+                }
+            }
+        }
+        if (sink != null) {
+            if (table.parentKey.isEmpty()) {
+                write(sink, row.id, row.parentId, row.rootId, row.position, row.cells);
+            } else {
+                Value[] cells = new Value[row.cells.length];
+                for (int i = 0; i < cells.length; i++) {
+                    cells[i] = Value.of(row.cells[i]);
+                }
+                pending.add(new Pending(sink, row.id, row.parentId, row.rootId, (KeyHolder) row.parent.attachment,
+                        row.position, cells));
+            }
+        }
+        if (table.hasDependents && table.parentKey.isEmpty() && --openKeyRoots == 0) {
+            flushPending();
+        }
+    }
+
+    private void flushPending() throws IOException {
+        List<Value> key = new ArrayList<>();
+        for (Pending row : pending) {
+            key.clear();
+            row.parentKey().collect(key);
+            Sink sink = row.sink();
+            sink.start();
+            system(sink, row.id(), row.parentId(), row.rootId());
+            for (Value value : key) {
+                sink.value(value.bytes(), value.bytes().length, value.quoted());
+            }
+            if (sink.table.positionColumn != null) {
+                sink.number(row.position());
+            }
+            for (Value value : row.cells()) {
+                sink.value(value.bytes(), value.bytes().length, value.quoted());
+            }
+            sink.end();
+        }
+        pending.clear();
+    }
+
+    private void write(Sink sink, long id, long parentId, long rootId, long position, CsvField[] cells)
+            throws IOException {
+        sink.start();
+        system(sink, id, parentId, rootId);
+        if (sink.table.positionColumn != null) {
+            sink.number(position);
+        }
+        for (CsvField cell : cells) {
+            sink.value(cell.bytes, cell.length, cell.quoted);
+        }
+        sink.end();
+    }
+
+    private void system(Sink sink, long id, long parentId, long rootId) throws IOException {
+        TablePlan.Table table = sink.table;
+        sink.number(id);
+        if (table.hasParentId) {
+            sink.number(parentId);
+        }
+        if (table.kind == TablePlan.Kind.CHILD) {
+            sink.number(rootId);
+        }
+        if (table.withFile) {
+            sink.value(sourceBytes, sourceBytes.length, sourceQuoted);
+        }
+    }
+
+    /** The files written, in the order finished. */
+    List<TableOutput> outputs() throws IOException {
+        List<TableOutput> outputs = new ArrayList<>();
+        for (Sink sink : finished) {
+            outputs.add(new TableOutput(sink.path, sink.sourceFile, layout == Layout.MERGED ? sink.table.name
+                    : sink.table.local, sink.rows, Files.size(sink.file), sink.table.header()));
+        }
+        return outputs;
+    }
+
+    /** The schema of every file written. */
+    List<TableSchema> schemas() {
+        List<TableSchema> schemas = new ArrayList<>();
+        for (Sink sink : finished) {
+            schemas.add(schema(sink));
+        }
+        return schemas;
+    }
+
+    private TableSchema schema(Sink sink) {
+        TablePlan.Table table = sink.table;
+        List<String> header = table.header();
+        List<ColumnSchema> columns = new ArrayList<>();
+        int surrogates = table.surrogates().size();
+        int dataStart = header.size() - table.columns.size();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i);
+            ColumnStats stats = sink.stats[i];
+            ColumnRole role = i < surrogates ? ColumnRole.SURROGATE
+                    : table.withFile && i == surrogates ? ColumnRole.PROVENANCE
+                    : name.equals(table.positionColumn) ? ColumnRole.POSITION : ColumnRole.DATA;
+            ColumnType type = role == ColumnRole.PROVENANCE ? ColumnType.STRING : stats.type();
+            String source = i >= dataStart ? TablePlan.source(table.sources.get(i - dataStart)) : "";
+            columns.add(new ColumnSchema(name, type, role, stats.nulls, source));
+        }
+        String name = layout == Layout.MERGED ? table.name : tableName(sink.path);
+        String parent = "";
+        if (table.parent != null) {
+            parent = layout == Layout.MERGED ? table.parent.name : parentName(sink, table.parent);
+        }
+        return new TableSchema(name, sink.path, sink.sourceFile, TablePlan.recordPath(table), parent,
+                table.primaryKey(), table.parentKey, table.keySource, sink.rows, columns);
+    }
+
+    /** Per file: the parent's table of the same file. */
+    private String parentName(Sink child, TablePlan.Table parent) {
+        for (Sink sink : finished) {
+            if (sink.table == parent && sink.sourceFile.equals(child.sourceFile)) {
+                return tableName(sink.path);
+            }
+        }
+        return "";
+    }
+
+    private static String tableName(String path) {
+        return path.endsWith(".csv") ? path.substring(0, path.length() - 4) : path;
     }
 }

@@ -1,5 +1,7 @@
 package io.ret.server.conversion;
 
+import io.ret.server.conversion.schema.Layout;
+
 import static io.ret.server.conversion.Fixtures.csv;
 import static io.ret.server.conversion.Fixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +33,10 @@ class ArchiveConverterTest {
     private static final ArchiveConverter ONE_SCANNER = new ArchiveConverter(ConversionOptions.defaults(),
             ArchiveLimits.defaults(), 1);
 
+    /** Names its outputs after the XML files, which the tests about failures and names look at. */
+    private static final ArchiveConverter PER_FILE = new ArchiveConverter(
+            ConversionOptions.defaults().withLayout(Layout.PER_FILE), ArchiveLimits.defaults());
+
     @TempDir
     Path dir;
 
@@ -46,7 +52,7 @@ class ArchiveConverterTest {
         entries.put("readme.txt", "not converted");
         Path zip = ZipBytes.write(dir.resolve("mixed.zip"), ZipBytes.zip(entries));
 
-        ConversionSummary summary = CONVERTER.convert(zip, dir.resolve("out"), ConversionProgress.NONE);
+        ConversionSummary summary = PER_FILE.convert(zip, dir.resolve("out"), ConversionProgress.NONE);
 
         assertThat(summary.filesTotal()).isEqualTo(6);
         assertThat(summary.filesSucceeded()).isEqualTo(2);
@@ -63,7 +69,8 @@ class ArchiveConverterTest {
         assertThat(summary.bytesWritten()).isEqualTo(Files.size(dir.resolve("out/good/a.csv"))
                 + Files.size(dir.resolve("out/good/b.csv")));
         assertThat(csv(dir, "good/b.csv")).containsExactly(row("_id", "@id"), row("1", "7"), row("2", "8"));
-        assertThat(files(dir.resolve("out"))).containsExactlyInAnyOrder("good", "good/a.csv", "good/b.csv");
+        assertThat(files(dir.resolve("out"))).containsExactlyInAnyOrder("good", "good/a.csv", "good/b.csv",
+                "datapackage.json");
     }
 
     @Test
@@ -83,9 +90,14 @@ class ArchiveConverterTest {
             assertThat(Files.readAllBytes(dir.resolve("two").resolve(output.path())))
                     .isEqualTo(Files.readAllBytes(dir.resolve("one").resolve(output.path())));
         }
-        assertThat(csv(dir.resolve("one/orders.line.csv")).getFirst())
-                .containsExactly("_id", "_parent_id", "_root_id", "p", "q");
-        assertThat(csv(dir.resolve("one/orders.csv")).getFirst()).containsExactly("_id", "@id", "b", "a");
+        // two document elements, two record types: merged tables are named after both
+        assertThat(first.outputs()).extracting(TableOutput::path)
+                .containsExactly("orders.order.csv", "orders.order.line.csv", "r.x.csv");
+        assertThat(csv(dir.resolve("one/orders.order.line.csv")).getFirst())
+                .containsExactly("_id", "_parent_id", "_root_id", "_file", "order@id", "_position", "p", "q");
+        assertThat(csv(dir.resolve("one/orders.order.csv")).getFirst()).containsExactly("_id", "_file", "@id", "b", "a");
+        assertThat(Files.readAllBytes(dir.resolve("two/datapackage.json")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("one/datapackage.json")));
     }
 
     @Test
@@ -116,14 +128,15 @@ class ArchiveConverterTest {
         assertThat(concurrent.failures()).extracting(FileFailure::path)
                 .containsExactly("part-02.xml", "part-04.xml", "part-08.xml", "part-10.xml", "part-14.xml",
                         "part-16.xml", "part-20.xml", "part-22.xml");
-        assertThat(concurrent.outputs()).extracting(TableOutput::path).startsWith("part-00.csv", "part-00.line.csv",
-                "part-01.csv", "part-01.line.csv", "part-03.csv");
+        assertThat(concurrent.outputs()).extracting(TableOutput::path).containsExactly("order.csv", "order.line.csv");
         for (TableOutput output : serial.outputs()) {
             assertThat(Files.readAllBytes(dir.resolve("concurrent").resolve(output.path())))
                     .isEqualTo(Files.readAllBytes(dir.resolve("serial").resolve(output.path())));
         }
-        assertThat(csv(dir.resolve("concurrent/part-05.csv")).get(2)).containsExactly("2", "1", "a \"quoted\", line\n5");
-        assertThat(files(dir.resolve("concurrent"))).hasSize(32); // the 32 tables and no spill file
+        assertThat(csv(dir.resolve("concurrent/order.csv")).get(2))
+                .containsExactly("2", "part-00.xml", "1", "a \"quoted\", line\n0");
+        assertThat(files(dir.resolve("concurrent"))).containsExactlyInAnyOrder("order.csv", "order.line.csv",
+                "datapackage.json"); // and no spill file
     }
 
     @Test
@@ -208,7 +221,8 @@ class ArchiveConverterTest {
             }
         });
 
-        assertThat(total.get()).isEqualTo(a.length() + b.length());
+        // three passes over the XML: read, check keys, write
+        assertThat(total.get()).isEqualTo(3L * (a.length() + b.length()));
         assertThat(read.get()).isEqualTo(total.get());
     }
 
@@ -231,10 +245,10 @@ class ArchiveConverterTest {
     void directoryInputMirrorsItsTreeAndCollidingNamesGetSuffixes() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in/sub"));
         Files.writeString(in.resolve("a.xml"), "<r><i><line>1</line><line>2</line></i><i/></r>");
-        Files.writeString(in.resolve("a.line.xml"), "<r><v>x</v><v>y</v></r>");
-        Files.writeString(in.resolve("A.XML"), "<r><v>x</v><v>y</v></r>");
+        Files.writeString(in.resolve("a.line.xml"), "<s><v>x</v><v>y</v></s>");
+        Files.writeString(in.resolve("A.XML"), "<s><v>x</v><v>y</v></s>");
 
-        ConversionSummary summary = CONVERTER.convert(dir.resolve("in"), dir.resolve("out"), ConversionProgress.NONE);
+        ConversionSummary summary = PER_FILE.convert(dir.resolve("in"), dir.resolve("out"), ConversionProgress.NONE);
 
         assertThat(summary.outputs()).extracting(TableOutput::sourcePath, TableOutput::table, TableOutput::path)
                 .containsExactly(

@@ -1,5 +1,7 @@
 package io.ret.server.conversion;
 
+import io.ret.server.conversion.schema.Layout;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +40,14 @@ final class Fixtures {
         return content instanceof byte[] b ? b : content.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Converts one document (as {@code doc.xml} in a ZIP) and returns the summary; outputs are under {@code dir/out}. */
+    /**
+     * Converts one document (as {@code doc.xml} in a ZIP) in the per-file layout, which names
+     * its outputs after the document, and returns the summary; outputs are under {@code dir/out}.
+     */
     static ConversionSummary convert(Path dir, Object xml, ConversionOptions options) throws IOException {
         Path zip = zip(dir.resolve("in.zip"), Map.of("doc.xml", xml));
-        return new ArchiveConverter(options, ArchiveLimits.defaults()).convert(zip, dir.resolve("out"), ConversionProgress.NONE);
+        return new ArchiveConverter(options.withLayout(Layout.PER_FILE), ArchiveLimits.defaults())
+                .convert(zip, dir.resolve("out"), ConversionProgress.NONE);
     }
 
     static ConversionSummary convert(Path dir, Object xml) throws IOException {

@@ -68,16 +68,17 @@ class FlatteningTest {
                 row("_id", "@id"),
                 row("1", "A"),
                 row("2", "B"));
+        // each child row carries its parent's natural key; serials have no id, so their position is their key
         assertThat(csv(dir, "doc.line.csv")).containsExactly(
-                row("_id", "_parent_id", "_root_id", "@no", "sku"),
-                row("1", "1", "1", "1", "x"),
-                row("2", "1", "1", "2", "y"),
-                row("3", "2", "2", "1", "z"));
+                row("_id", "_parent_id", "_root_id", "order@id", "@no", "sku"),
+                row("1", "1", "1", "A", "1", "x"),
+                row("2", "1", "1", "A", "2", "y"),
+                row("3", "2", "2", "B", "1", "z"));
         assertThat(csv(dir, "doc.line.serial.csv")).containsExactly(
-                row("_id", "_parent_id", "_root_id", "serial"),
-                row("1", "1", "1", "s1"),
-                row("2", "1", "1", "s2"),
-                row("3", "3", "2", "s3"));
+                row("_id", "_parent_id", "_root_id", "order@id", "line@no", "_position", "serial"),
+                row("1", "1", "1", "A", "1", "1", "s1"),
+                row("2", "1", "1", "A", "1", "2", "s2"),
+                row("3", "3", "2", "B", "1", "1", "s3"));
     }
 
     @Test
@@ -122,7 +123,7 @@ class FlatteningTest {
         assertThat(csv(dir, "doc.csv")).containsExactly(
                 row("_id", "body", "p", "p.em"),
                 row("1", "<b>bold</b> & \"raw\"", "Hello  world!", "big"),
-                row("2", "plain & <escaped> \u263A", "  kept  ", ""));
+                row("2", "plain & <escaped> \u263A", "kept", ""));
     }
 
     @Test
@@ -141,13 +142,24 @@ class FlatteningTest {
     }
 
     @Test
-    void whitespaceBetweenElementsIsLayoutButWhitespaceInValuesIsKept() throws Exception {
-        convert(dir, "<r>\n  <i>\n    <v> a \t b </v>\n    <w>   </w>\n  </i>\n  <i><v>x\r\ny</v></i>\n</r>");
+    void withKeepWhitespaceTextIsKeptAsWrittenAndOnlyWhitespaceBetweenElementsIsLayout() throws Exception {
+        convert(dir, "<r>\n  <i>\n    <v> a \t b </v>\n    <w>   </w>\n  </i>\n  <i><v>x\r\ny</v></i>\n</r>",
+                ConversionOptions.defaults().withKeepWhitespace(true));
 
         assertThat(csv(dir, "doc.csv")).containsExactly(
                 row("_id", "v", "w"),
                 row("1", " a \t b ", "   "),
                 row("2", "x\ny", ""));
+    }
+
+    @Test
+    void byDefaultTextIsTrimmedButInnerWhitespaceCdataAndAttributesAreKept() throws Exception {
+        convert(dir, "<r>\n  <i a=\"  x  \">\n    <v>\n      a \t b\n    </v>\n    <w>   </w>\n"
+                + "    <c>  <![CDATA[ c ]]>  </c>\n    <m> one <b/> two </m>\n  </i>\n</r>");
+
+        assertThat(csv(dir, "doc.csv")).containsExactly(
+                row("_id", "@a", "v", "w", "c", "m", "m.b"),
+                row("1", "  x  ", "a \t b", "", " c ", "one  two", ""));
     }
 
     @Test
@@ -209,7 +221,8 @@ class FlatteningTest {
 
         assertThat(csv(dir, "doc.csv")).containsExactly(row("_id", "id"), row("1", "7"));
         assertThat(csv(dir, "doc.line.csv")).containsExactly(
-                row("_id", "_parent_id", "_root_id", "line"), row("1", "1", "1", "a"), row("2", "1", "1", "b"));
+                row("_id", "_parent_id", "_root_id", "order.id", "_position", "line"),
+                row("1", "1", "1", "7", "1", "a"), row("2", "1", "1", "7", "2", "b"));
     }
 
     @Test

@@ -9,13 +9,21 @@ import java.util.Objects;
  * @param type  inferred from every value of the column (empty cells do not count)
  * @param role  data, surrogate, provenance or position
  * @param nulls how many rows have an empty cell
+ * @param source where a data column's values come from in the XML, as an absolute path
+ *               ({@code /orders/order/@id}, {@code /orders/order/customer/name}); "" for
+ *               columns the conversion makes (surrogates, provenance, position, parent key copies)
  */
-public record ColumnSchema(String name, ColumnType type, ColumnRole role, long nulls) {
+public record ColumnSchema(String name, ColumnType type, ColumnRole role, long nulls, String source) {
 
     public ColumnSchema {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(role, "role");
+        source = source == null ? "" : source;
+    }
+
+    public ColumnSchema(String name, ColumnType type, ColumnRole role, long nulls) {
+        this(name, type, role, nulls, "");
     }
 
     public static ColumnSchema data(String name, ColumnType type, long nulls) {

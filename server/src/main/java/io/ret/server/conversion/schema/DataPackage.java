@@ -111,6 +111,9 @@ public record DataPackage(Layout layout, List<TableSchema> tables) {
             field.put("type", column.type().frictionless());
             field.put("ret:role", column.role().json());
             field.put("ret:nulls", column.nulls());
+            if (!column.source().isEmpty()) {
+                field.put("ret:source", column.source());
+            }
         }
         if (!table.primaryKey().isEmpty()) {
             strings(schema.putArray("primaryKey"), table.primaryKey());
@@ -156,7 +159,7 @@ public record DataPackage(Layout layout, List<TableSchema> tables) {
                 columns.add(new ColumnSchema(required(field, "name"),
                         ColumnType.fromFrictionless(field.path("type").asText("string")),
                         ColumnRole.fromJson(field.path("ret:role").asText("data")),
-                        field.path("ret:nulls").asLong(0)));
+                        field.path("ret:nulls").asLong(0), field.path("ret:source").asText("")));
             } catch (IllegalArgumentException e) {
                 throw new IOException(FILE_NAME + ": table '" + name + "': " + e.getMessage());
             }

@@ -1,0 +1,275 @@
+package io.ret.server.conversion;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.ret.server.conversion.schema.KeySource;
+
+/**
+ * Finds each table's natural key over the whole archive. Before the replay it ranks
+ * each table's id-like columns (a name whose last word is id, uuid, key, number, no,
+ * code ...: {@code @id}, {@code orderId}, {@code order_no}, {@code cbc:ID}); during the
+ * replay it drops every candidate that is empty in some row or repeats a value (over the
+ * table, or within the parent row for a child table); then {@link #decide} takes the
+ * best survivor, or for a child table without one, its position among its siblings.
+ *
+ * <p>Values are remembered as 64-bit hashes, 8 to 16 bytes per row and candidate of a
+ * record table; a child table's set is emptied at every new parent row. A hash collision
+ * can only reject a key, never accept a wrong one.
+ */
+final class KeyDetector implements RowReplay.Rows {
+
+    /** At most this many candidates per table are followed. */
+    private static final int MAX_CANDIDATES = 6;
+    private static final List<String> WORDS = List.of("id", "uuid", "guid", "identifier", "key", "number", "no", "nr",
+            "num", "code");
+
+    private static final class Candidate {
+        final int cell;
+        boolean alive = true;
+        final LongSet seen = new LongSet();
+        long scope = -1;
+
+        Candidate(int cell) {
+            this.cell = cell;
+        }
+    }
+
+    private final TablePlan plan;
+    private final Candidate[][] candidates;
+
+    KeyDetector(TablePlan plan, Map<String, List<String>> given) throws KeyColumnException {
+        this.plan = plan;
+        this.candidates = new Candidate[plan.tables.size()][];
+        for (TablePlan.Table table : plan.tables) {
+            List<String> givenColumns = given(table, given);
+            if (givenColumns != null) {
+                int[] cells = new int[givenColumns.size()];
+                for (int i = 0; i < cells.length; i++) {
+                    cells[i] = table.columns.indexOf(givenColumns.get(i));
+                    if (cells[i] < 0) {
+                        throw new KeyColumnException("table '" + table.name + "' has no column '" + givenColumns.get(i)
+                                + "' to be its key; its columns: " + String.join(", ", table.columns));
+                    }
+                }
+                table.ownKeyCells = cells;
+                table.keySource = KeySource.GIVEN;
+                candidates[table.index] = new Candidate[0];
+            } else {
+                candidates[table.index] = table.kind == TablePlan.Kind.DOCUMENT ? new Candidate[0] : rank(table);
+            }
+        }
+    }
+
+    /** A user's key that cannot be used. */
+    static final class KeyColumnException extends Exception {
+        KeyColumnException(String message) {
+            super(message);
+        }
+    }
+
+    private static List<String> given(TablePlan.Table table, Map<String, List<String>> given) {
+        List<String> columns = given.get(table.name);
+        return columns != null ? columns : given.get(TablePlan.recordPath(table));
+    }
+
+    private Candidate[] rank(TablePlan.Table table) {
+        List<Integer> cells = new ArrayList<>();
+        for (int i = 0; i < table.sources.size(); i++) {
+            Schema.Column column = table.sources.get(i);
+            if (ownColumn(table, column) && word(column) >= 0 && !plan.joined[column.node().id]) {
+                cells.add(i);
+            }
+        }
+        cells.sort(Comparator.<Integer>comparingInt(i -> word(table.sources.get(i)))
+                .thenComparing(i -> table.sources.get(i).isValue())
+                .thenComparingInt(i -> i));
+        return cells.stream().limit(MAX_CANDIDATES).map(Candidate::new).toArray(Candidate[]::new);
+    }
+
+    /** An attribute of the row element, or the text of one of its child elements: what says who the record is. */
+    private static boolean ownColumn(TablePlan.Table table, Schema.Column column) {
+        return column.isValue() ? column.node().parent == table.root : column.node() == table.root;
+    }
+
+    /**
+     * The rank of the column name's last word: 0 for id, uuid, guid, identifier; 1 for key;
+     * 2 for number, no, nr, num; 3 for code; -1 when it is not id-like.
+     */
+    static int word(Schema.Column column) {
+        String name = column.isValue() ? column.node().local : column.local();
+        int rank = WORDS.indexOf(lastWord(name));
+        if (rank < 0) {
+            return -1;
+        }
+        return rank < 4 ? 0 : rank == 4 ? 1 : rank < 9 ? 2 : 3;
+    }
+
+    /** {@code orderId} -> id, {@code order_no} -> no, {@code ID} -> id, {@code InvoiceNumber} -> number. */
+    static String lastWord(String name) {
+        int end = name.length();
+        int start = end;
+        while (start > 0) {
+            char c = name.charAt(start - 1);
+            if (c == '_' || c == '-' || c == '.' || c == ':') {
+                break;
+            }
+            if (Character.isUpperCase(c) && start - 1 > 0 && Character.isLowerCase(name.charAt(start - 2))) {
+                start--;
+                break;
+            }
+            start--;
+        }
+        return name.substring(start, end).toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void closed(RowReplay.Row row) {
+        Candidate[] ofTable = candidates[row.table.index];
+        if (ofTable.length == 0) {
+            return;
+        }
+        boolean withinParent = row.table.keyedWithinParent();
+        long scope = withinParent ? row.parent.instance : 0;
+        for (Candidate candidate : ofTable) {
+            if (!candidate.alive) {
+                continue;
+            }
+            CsvField value = row.cells[candidate.cell];
+            if (value.length == 0) {
+                kill(candidate);
+                continue;
+            }
+            if (candidate.scope != scope) {
+                candidate.seen.clear();
+                candidate.scope = scope;
+            }
+            if (!candidate.seen.add(hash(value.bytes, value.length))) {
+                kill(candidate);
+            }
+        }
+    }
+
+    private static void kill(Candidate candidate) {
+        candidate.alive = false;
+        candidate.seen.release();
+    }
+
+    /** Sets every table's key, parents first, and the columns that copy a parent's key into its children. */
+    void decide(boolean anyRows) {
+        for (TablePlan.Table table : plan.tables) {
+            if (table.keySource != KeySource.GIVEN) {
+                decideOwn(table, anyRows);
+            }
+            if (table.keyedWithinParent() && table.parent.keySource != KeySource.NONE && table.keySource != KeySource.NONE) {
+                for (String parentColumn : table.parent.primaryKey()) {
+                    table.parentKey.add(table.unique(copyName(table.parent, parentColumn)));
+                }
+                table.parent.hasDependents = true;
+            }
+        }
+    }
+
+    private void decideOwn(TablePlan.Table table, boolean anyRows) {
+        if (table.kind == TablePlan.Kind.DOCUMENT
+                || table.keyedWithinParent() && table.parent.keySource == KeySource.NONE) {
+            return;
+        }
+        for (Candidate candidate : candidates[table.index]) {
+            if (candidate.alive && anyRows) {
+                table.ownKeyCells = new int[] {candidate.cell};
+                table.keySource = KeySource.DETECTED;
+                return;
+            }
+        }
+        if (table.keyedWithinParent()) {
+            table.positionKey = true;
+            table.positionColumn = table.unique(TablePlan.POSITION);
+            table.keySource = KeySource.POSITION;
+        }
+    }
+
+    /** A parent's own key column as its child names it: {@code @id} -> {@code order@id}, {@code id} -> {@code order.id}. */
+    private static String copyName(TablePlan.Table parent, String column) {
+        if (parent.parentKey.contains(column)) {
+            return column; // already the grandparent's, named as such
+        }
+        return column.startsWith("@") ? parent.root.name + column : parent.root.name + "." + column;
+    }
+
+    /** 64-bit FNV-1a with a final mix. */
+    static long hash(byte[] bytes, int length) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < length; i++) {
+            h ^= bytes[i] & 0xff;
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    /** An open-addressing set of longs (0 stands for itself through a spare flag). */
+    static final class LongSet {
+        private long[] slots = new long[16];
+        private int size;
+        private boolean hasZero;
+
+        boolean add(long value) {
+            if (value == 0) {
+                boolean added = !hasZero;
+                hasZero = true;
+                return added;
+            }
+            if ((size + 1) * 2 > slots.length) {
+                grow();
+            }
+            int mask = slots.length - 1;
+            for (int i = (int) (value ^ value >>> 32) & mask; ; i = i + 1 & mask) {
+                if (slots[i] == 0) {
+                    slots[i] = value;
+                    size++;
+                    return true;
+                }
+                if (slots[i] == value) {
+                    return false;
+                }
+            }
+        }
+
+        void clear() {
+            if (size > 0) {
+                if (slots.length > 1024) {
+                    slots = new long[16];
+                } else {
+                    Arrays.fill(slots, 0);
+                }
+            }
+            size = 0;
+            hasZero = false;
+        }
+
+        void release() {
+            slots = new long[0];
+            size = 0;
+        }
+
+        private void grow() {
+            long[] old = slots;
+            slots = new long[Math.max(16, old.length * 2)];
+            size = 0;
+            for (long value : old) {
+                if (value != 0) {
+                    add(value);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.ret.server.conversion;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Replays one file's spilled tokens against a {@link TablePlan} and assembles rows: each
+ * table holds one open row (a table never nests in itself), which is handed to
+ * {@link Rows#closed} when its element ends, so rows come in document order and children
+ * before their parent row. Used twice: by {@link KeyDetector} to learn keys and by
+ * {@link TableWriter} to write. Row ids go on across the files of one replay.
+ */
+final class RowReplay {
+
+    private static final int CANCEL_CHECK_TOKENS = 16 * 1024;
+    /** Any single value the scan accepts fits; only a cell joining many values can grow past it. */
+    static final int MAX_CELL_BYTES = 3 * DocumentScanner.MAX_VALUE_CHARS;
+
+    /** What is done with rows. */
+    interface Rows {
+        default void opened(Row row) throws IOException {
+        }
+
+        void closed(Row row) throws IOException, FileConversionException;
+    }
+
+    /** The open row of one table. */
+    final class Row {
+        final TablePlan.Table table;
+        final CsvField[] cells;
+        final boolean[] joinStarted;
+        Row parent;
+        /** {@code _id}: counts the table's rows of this replay. */
+        long id;
+        long parentId;
+        long rootId;
+        /** Unique over the replay, whatever the table: scopes "within the parent". */
+        long instance;
+        /** 1-based among the rows of this table in the same parent row. */
+        long position;
+        private long lastParentInstance = -1;
+        /** Free for the user of the replay. */
+        Object attachment;
+
+        Row(TablePlan.Table table) {
+            this.table = table;
+            int width = table.columns.size();
+            cells = new CsvField[width];
+            for (int i = 0; i < width; i++) {
+                cells[i] = new CsvField();
+            }
+            joinStarted = new boolean[width];
+        }
+
+        private void open(Row parentRow) {
+            parent = parentRow;
+            id++;
+            instance = ++instances;
+            parentId = parentRow == null ? 0 : parentRow.id;
+            rootId = table.kind == TablePlan.Kind.CHILD ? parentRow.rootId : id;
+            long parentInstance = parentRow == null ? 0 : parentRow.instance;
+            position = parentInstance == lastParentInstance ? position + 1 : 1;
+            lastParentInstance = parentInstance;
+        }
+
+        private void clear() {
+            for (int i = 0; i < cells.length; i++) {
+                cells[i].clear();
+                joinStarted[i] = false;
+            }
+        }
+
+        private void set(int cell, SpillReader spill) throws IOException {
+            cells[cell].clear();
+            spill.text(cells[cell]);
+        }
+
+        private void append(int cell, SpillReader spill) throws IOException, FileConversionException {
+            spill.text(cells[cell]);
+            checkLength(cell);
+        }
+
+        private void beginItem(int cell) throws FileConversionException {
+            if (!joinStarted[cell]) {
+                joinStarted[cell] = true;
+                return;
+            }
+            CsvField field = cells[cell];
+            field.append(separator, 0, separator.length);
+            field.quoted |= separatorNeedsQuotes;
+            checkLength(cell);
+        }
+
+        private void appendEscaped(int cell, SpillReader spill) throws IOException, FileConversionException {
+            piece.clear();
+            spill.text(piece);
+            CsvField field = cells[cell];
+            field.quoted |= piece.quoted;
+            escapeInto(field);
+            checkLength(cell);
+        }
+
+        private void checkLength(int cell) throws FileConversionException {
+            if (cells[cell].length > MAX_CELL_BYTES) {
+                throw new FileConversionException("a value of column '" + table.columns.get(cell) + "' in table '"
+                        + table.name + "' is longer than " + MAX_CELL_BYTES + " bytes");
+            }
+        }
+    }
+
+    private final TablePlan plan;
+    private final Row[] rowsOf;
+    private final byte[] separator;
+    private final boolean separatorNeedsQuotes;
+    /** The UTF-8 bytes of the separator's first character, which gets a '\' before it in joined values. */
+    private final byte[] separatorStart;
+    private final CsvField piece = new CsvField();
+    private final ConversionProgress progress;
+    private long instances;
+
+    RowReplay(TablePlan plan, ConversionOptions options, ConversionProgress progress) {
+        this.plan = plan;
+        this.rowsOf = new Row[plan.tables.size()];
+        for (TablePlan.Table table : plan.tables) {
+            rowsOf[table.index] = new Row(table);
+        }
+        String joinSeparator = options.joinSeparator();
+        this.separator = joinSeparator.getBytes(StandardCharsets.UTF_8);
+        this.separatorNeedsQuotes = CsvField.needsQuotes(separator, 0, separator.length);
+        this.separatorStart = Character.toString(joinSeparator.codePointAt(0)).getBytes(StandardCharsets.UTF_8);
+        this.progress = progress;
+    }
+
+    /** Starts the row ids of every table again at 1 (the per-file layout numbers rows per file). */
+    void restartIds() {
+        for (Row row : rowsOf) {
+            row.id = 0;
+        }
+    }
+
+    /** Replays one file; {@code map} turns the file's path and column ids into the plan's. */
+    void replay(SpillReader spill, Schema.FileMap map, Rows rows) throws IOException, FileConversionException {
+        int[] nodes = new int[64];
+        Row[] open = new Row[64];
+        int depth = 0;
+        Row current = null;
+        int untilCheck = CANCEL_CHECK_TOKENS;
+        for (int token; (token = spill.next()) != -1; ) {
+            if (--untilCheck == 0) {
+                untilCheck = CANCEL_CHECK_TOKENS;
+                if (progress.cancelled()) {
+                    throw new ConversionCancelledException();
+                }
+            }
+            switch (token) {
+                case SpillWriter.START -> {
+                    int node = map.nodes()[spill.varint()];
+                    TablePlan.Table table = plan.startsRow[node];
+                    if (table != null) {
+                        Row row = rowsOf[table.index];
+                        row.open(current);
+                        rows.opened(row);
+                        current = row;
+                    }
+                    if (depth == nodes.length) {
+                        nodes = Arrays.copyOf(nodes, depth * 2);
+                        open = Arrays.copyOf(open, depth * 2);
+                    }
+                    nodes[depth] = node;
+                    open[depth++] = current;
+                    if (plan.joined[node]) {
+                        current.beginItem(plan.valueCell[node]);
+                    }
+                }
+                case SpillWriter.ATTR -> current.set(plan.cell[map.columns()[spill.varint()]], spill);
+                case SpillWriter.TEXT -> {
+                    int node = nodes[depth - 1];
+                    if (plan.joined[node]) {
+                        current.appendEscaped(plan.valueCell[node], spill);
+                    } else {
+                        current.append(plan.valueCell[node], spill);
+                    }
+                }
+                case SpillWriter.END -> {
+                    int node = nodes[--depth];
+                    if (plan.startsRow[node] != null) {
+                        rows.closed(current);
+                        current.clear();
+                        current = depth == 0 ? null : open[depth - 1];
+                    }
+                }
+                default -> throw new IOException("corrupt spill file: token " + token);
+            }
+        }
+    }
+
+    /**
+     * Join mode: '\' becomes "\\" and the separator's first character gets a '\' before it.
+     * Matching UTF-8 bytes is matching characters: UTF-8 never starts a character inside another.
+     */
+    private void escapeInto(CsvField field) {
+        byte[] bytes = piece.bytes;
+        int from = 0;
+        for (int i = 0; i < piece.length; i++) {
+            if (bytes[i] == '\\' || startsWith(bytes, i, piece.length, separatorStart)) {
+                field.append(bytes, from, i - from);
+                field.append((byte) '\\');
+                from = i;
+            }
+        }
+        field.append(bytes, from, piece.length - from);
+    }
+
+    private static boolean startsWith(byte[] bytes, int at, int length, byte[] prefix) {
+        if (bytes[at] != prefix[0] || at + prefix.length > length) {
+            return false;
+        }
+        for (int k = 1; k < prefix.length; k++) {
+            if (bytes[at + k] != prefix[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
