@@ -55,16 +55,20 @@ public final class ComparisonJobHandler implements JobHandler {
         StartComparisonRequest request = StartComparisonRequest.parseFrom(job.params());
         SessionRecord left = converted(request.getLeftSessionId());
         SessionRecord right = converted(request.getRightSessionId());
-        Path work = Files.createDirectories(settings.workDir().resolve(job.id()));
+        Path work = settings.workDir().resolve(job.id());
         DiffOptions options = ComparisonProtos.options(request.getOptions(), settings.memoryBudgetBytes(), work);
+        FileMatch match = ComparisonProtos.match(request.getOptions().getFileMatch());
+        // checked when the comparison was started too; outputs are replaced when a session is converted again
+        ComparisonProtos.refuseMismatch(storage.outputsDir(left), storage.outputsDir(right), match, options);
+        Files.createDirectories(work);
         long total = rows(left) + rows(right);
         comparisons.discardDeltas(job.id());
         Sink sink = new Sink(job.id());
         DiffSummary summary;
         try {
             long[] done = {0};
-            summary = TreeDiff.diff(storage.outputsDir(left), storage.outputsDir(right),
-                    ComparisonProtos.match(request.getOptions().getFileMatch()), options, sink, new DiffProgress() {
+            summary = TreeDiff.diff(storage.outputsDir(left), storage.outputsDir(right), match, options, sink,
+                    new DiffProgress() {
                         @Override
                         public void rowsProcessed(long delta) {
                             done[0] += delta;
@@ -80,10 +84,6 @@ public final class ComparisonJobHandler implements JobHandler {
         } catch (DiffCancelledException e) {
             comparisons.discardDeltas(job.id());
             throw new JobCancelledException();
-        } catch (IllegalArgumentException e) {
-            comparisons.discardDeltas(job.id());
-            // checked when the comparison was started; here only if an output changed since
-            throw ApiException.failedPrecondition("LAYOUTS_DIFFER", e.getMessage());
         } catch (Exception | Error e) {
             comparisons.discardDeltas(job.id());
             throw e;
