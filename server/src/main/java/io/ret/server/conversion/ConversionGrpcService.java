@@ -8,6 +8,7 @@ import io.grpc.stub.StreamObserver;
 import io.ret.api.v1.ConversionServiceGrpc;
 import io.ret.api.v1.Job;
 import io.ret.api.v1.StartConversionRequest;
+import io.ret.server.conversion.schema.DataPackage;
 import io.ret.server.job.JobProtos;
 import io.ret.server.job.JobRecord;
 import io.ret.server.job.JobType;
@@ -40,6 +41,14 @@ public final class ConversionGrpcService extends ConversionServiceGrpc.Conversio
                     "session " + session.id() + " holds CSV files; its outputs are ready without a conversion");
         }
         ConversionRequests.options(request.getOptions()); // refuse bad options now, not in the job
+        String layoutFrom = request.getOptions().getLayoutFromSessionId();
+        if (!layoutFrom.isEmpty()) {
+            SessionRecord earlier = sessions.get(principal, layoutFrom); // the caller's own, or NOT_FOUND
+            if (!earlier.hasOutputs() || !DataPackage.exists(sessions.storage().outputsDir(earlier))) {
+                throw ApiException.failedPrecondition("NO_LAYOUT", "session " + layoutFrom
+                        + " has no converted tables with a schema to take the layout from");
+            }
+        }
         JobRecord job = jobs.submitIfIdle(principal, JobType.CONVERSION, session.id(), request.getOptions().toByteArray(),
                 request.getPriority(), "the session");
         sessions.store().setConversionJob(session.id(), job.id(), clock.instant());

@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.ret.api.v1.JobResult;
+import io.ret.server.conversion.schema.DataPackage;
 import io.ret.server.job.JobCancelledException;
 import io.ret.server.job.JobContext;
 import io.ret.server.job.JobHandler;
@@ -48,20 +50,28 @@ public final class ConversionJobHandler implements JobHandler {
     public Outcome run(JobRecord job, JobContext context) throws Exception {
         SessionRecord session = sessions.get(job.subjectId())
                 .orElseThrow(() -> ApiException.failedPrecondition("SESSION_GONE", "the session was deleted"));
-        ConversionOptions options = ConversionRequests.options(io.ret.api.v1.ConversionOptions.parseFrom(job.params()));
+        io.ret.api.v1.ConversionOptions requested = io.ret.api.v1.ConversionOptions.parseFrom(job.params());
+        ConversionOptions options = ConversionRequests.options(requested);
+        if (!requested.getLayoutFromSessionId().isEmpty()) {
+            options = options.withPreviousLayout(previousLayout(requested.getLayoutFromSessionId()));
+        }
         Path staging = storage.staging(session.id(), job.id());
         SessionStorage.deleteTree(staging); // a previous attempt's leftovers
         sessions.setState(session.id(), SessionRecord.State.CONVERTING, clock.instant());
         ConversionSummary summary;
+        ConversionProgress progress = progress(context);
         try {
-            summary = new ArchiveConverter(options, limits).convert(storage.archive(session.id()), staging,
-                    progress(context));
+            summary = new ArchiveConverter(options, limits).convert(storage.archive(session.id()), staging, progress);
         } catch (ConversionCancelledException e) {
             restoreState(session, false);
             throw new JobCancelledException();
         } catch (ArchiveRejectedException e) {
             restoreState(session, true);
             throw ApiException.failedPrecondition("ARCHIVE_" + e.reason().name(), e.getMessage());
+        } catch (KeyColumnRejectedException e) {
+            SessionStorage.deleteTree(staging);
+            restoreState(session, true);
+            throw ApiException.failedPrecondition("KEY_COLUMN_UNKNOWN", e.getMessage());
         } catch (Exception | Error e) {
             SessionStorage.deleteTree(staging);
             restoreState(session, true);
@@ -80,6 +90,7 @@ public final class ConversionJobHandler implements JobHandler {
             restoreState(session, false);
             throw new JobCancelledException();
         }
+        progress.phase("publishing the outputs"); // a new phase is always written: work done == total, for SUCCEEDED
         publish(session, job, staging, summary);
         return new Outcome(JobResult.newBuilder().setConversion(ConversionRequests.summary(summary)).build().toByteArray(),
                 null);
@@ -99,26 +110,54 @@ public final class ConversionJobHandler implements JobHandler {
         }
     }
 
-    /** Converted if the session kept earlier outputs; else failed, or back to uploaded after a cancel. */
+    /**
+     * After a failure: stale if the session keeps earlier outputs, else failed. After a
+     * cancel: as before the run (converted or stale with outputs, else uploaded).
+     */
     private void restoreState(SessionRecord before, boolean failed) {
-        SessionRecord.State state = before.hasOutputs() ? SessionRecord.State.CONVERTED
-                : failed ? SessionRecord.State.FAILED : SessionRecord.State.UPLOADED;
+        SessionRecord.State state;
+        if (before.hasOutputs()) {
+            state = failed || before.state() == SessionRecord.State.STALE ? SessionRecord.State.STALE
+                    : SessionRecord.State.CONVERTED;
+        } else {
+            state = failed ? SessionRecord.State.FAILED : SessionRecord.State.UPLOADED;
+        }
         sessions.setState(before.id(), state, clock.instant());
     }
 
+    /** The schema of the session whose layout is to be kept (its owner was checked when the job started). */
+    private DataPackage previousLayout(String sessionId) throws java.io.IOException {
+        SessionRecord earlier = sessions.get(sessionId).orElseThrow(() -> ApiException.failedPrecondition("NO_LAYOUT",
+                "session " + sessionId + " to take the layout from was deleted"));
+        Path dir = storage.outputsDir(earlier);
+        if (!DataPackage.exists(dir)) {
+            throw ApiException.failedPrecondition("NO_LAYOUT", "session " + sessionId + " has no schema");
+        }
+        return DataPackage.read(dir);
+    }
+
+    /** Work done never passes the total (the converter guarantees it; this keeps it so whatever it reports). */
     private static ConversionProgress progress(JobContext context) {
         AtomicLong total = new AtomicLong();
         AtomicLong done = new AtomicLong();
+        AtomicReference<String> phase = new AtomicReference<>("starting");
         return new ConversionProgress() {
             @Override
             public void start(long totalBytes) {
                 total.set(totalBytes);
-                context.progress(0, totalBytes, "converting");
+                context.progress(0, totalBytes, phase.get());
             }
 
             @Override
             public void bytesRead(long delta) {
-                context.progress(done.addAndGet(delta), total.get(), "converting");
+                long now = done.updateAndGet(d -> Math.min(total.get(), d + delta));
+                context.progress(now, total.get(), phase.get());
+            }
+
+            @Override
+            public void phase(String name) {
+                phase.set(name);
+                context.progress(done.get(), total.get(), name);
             }
 
             @Override

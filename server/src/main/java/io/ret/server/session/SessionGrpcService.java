@@ -4,6 +4,7 @@ import static io.ret.server.platform.grpc.Unary.reply;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,8 @@ import io.ret.api.v1.DeleteSessionRequest;
 import io.ret.api.v1.DeleteSessionResponse;
 import io.ret.api.v1.DownloadOutputRequest;
 import io.ret.api.v1.DownloadOutputsRequest;
+import io.ret.api.v1.GetSchemaRequest;
+import io.ret.api.v1.GetSchemaResponse;
 import io.ret.api.v1.GetSessionRequest;
 import io.ret.api.v1.ListOutputsRequest;
 import io.ret.api.v1.ListOutputsResponse;
@@ -26,6 +29,8 @@ import io.ret.api.v1.PreviewOutputResponse;
 import io.ret.api.v1.Session;
 import io.ret.api.v1.SessionServiceGrpc;
 import io.ret.api.v1.UploadArchiveRequest;
+import io.ret.server.conversion.schema.DataPackage;
+import io.ret.server.conversion.schema.TableSchema;
 import io.ret.server.platform.api.Page;
 import io.ret.server.platform.api.PageToken;
 import io.ret.server.platform.error.ApiException;
@@ -179,6 +184,42 @@ public final class SessionGrpcService extends SessionServiceGrpc.SessionServiceI
                 throw new IOException("cannot stream the outputs of session " + session.id(), e);
             }
         });
+    }
+
+    @Override
+    public void getSchema(GetSchemaRequest request, StreamObserver<GetSchemaResponse> response) {
+        SessionRecord session = sessions.withOutputs(RequestContext.requirePrincipal(), request.getSessionId());
+        Path dir = sessions.storage().outputsDir(session);
+        if (!DataPackage.exists(dir)) {
+            throw ApiException.failedPrecondition("NO_SCHEMA", "the outputs of session " + session.id()
+                    + " have no schema: they came with the archive or were converted before schemas were written");
+        }
+        DataPackage schema;
+        try {
+            schema = DataPackage.read(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the schema of session " + session.id(), e);
+        }
+        int size = PageToken.pageSize(request.getPageSize());
+        String position = PageToken.decode(request.getPageToken());
+        int from;
+        try {
+            from = position == null ? 0 : Integer.parseInt(position);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("page_token", "is not a token from a previous response");
+        }
+        List<TableSchema> tables = schema.tables();
+        GetSchemaResponse.Builder out = GetSchemaResponse.newBuilder()
+                .setLayout(SchemaProtos.layout(schema.layout()))
+                .setTotalTables(tables.size());
+        int to = Math.min(tables.size(), Math.max(0, from) + size);
+        for (int i = Math.max(0, from); i < to; i++) {
+            out.addTables(SchemaProtos.table(tables.get(i)));
+        }
+        if (to < tables.size()) {
+            out.setNextPageToken(PageToken.encode(Integer.toString(to)));
+        }
+        reply(response, out.build());
     }
 
     @Override

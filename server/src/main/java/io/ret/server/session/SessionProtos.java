@@ -27,7 +27,9 @@ final class SessionProtos {
                     case CONVERTING -> SessionState.SESSION_STATE_CONVERTING;
                     case CONVERTED -> SessionState.SESSION_STATE_CONVERTED;
                     case FAILED -> SessionState.SESSION_STATE_FAILED;
+                    case STALE -> SessionState.SESSION_STATE_STALE;
                 })
+                .setOutputsJobId(Protos.nullToEmpty(s.outputsJobId()))
                 .setArchiveBytes(s.archiveBytes())
                 .setUncompressedBytes(s.uncompressedBytes())
                 .setOutputCount(outputCount)

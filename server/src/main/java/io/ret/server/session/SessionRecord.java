@@ -19,9 +19,19 @@ public record SessionRecord(
         Instant createdAt,
         Instant updatedAt) {
 
-    public enum State { UPLOADED, CONVERTING, CONVERTED, FAILED }
+    /** STALE: the last conversion failed and the outputs of an earlier one are kept. */
+    public enum State { UPLOADED, CONVERTING, CONVERTED, FAILED, STALE }
 
     public boolean hasOutputs() {
         return outputsDir != null;
+    }
+
+    /** The conversion job that made the outputs, or null (none, or they came with a CSV archive). */
+    public String outputsJobId() {
+        String prefix = SessionStorage.outputsDirName("");
+        if (outputsDir == null || !outputsDir.startsWith(prefix) || outputsDir.equals(SessionStorage.outputsDirName("upload"))) {
+            return null;
+        }
+        return outputsDir.substring(prefix.length());
     }
 }
