@@ -17,6 +17,8 @@ import io.ret.api.v1.FileStatus;
 import io.ret.api.v1.GetComparisonRequest;
 import io.ret.api.v1.Job;
 import io.ret.api.v1.JobState;
+import io.ret.api.v1.KeyColumns;
+import io.ret.api.v1.OutputLayout;
 import io.ret.api.v1.ListDeltasRequest;
 import io.ret.api.v1.RowDelta;
 import io.ret.api.v1.Session;
@@ -80,8 +82,12 @@ class ConvertedComparisonApiTest {
     }
 
     private static Session converted(Map<String, String> files) throws Exception {
+        return converted(files, ConversionOptions.getDefaultInstance());
+    }
+
+    private static Session converted(Map<String, String> files, ConversionOptions options) throws Exception {
         Session session = user.upload("orders.zip", ZipBytes.zip(new LinkedHashMap<>(files)));
-        Job job = user.startConversion(session.getId(), ConversionOptions.getDefaultInstance());
+        Job job = user.startConversion(session.getId(), options);
         Job done = user.await(job.getId());
         assertThat(done.getState()).as("conversion error %s", done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         return session;
@@ -174,6 +180,38 @@ class ConvertedComparisonApiTest {
         assertThat(counts(c, ORDERS)).containsExactly(0L, 0L, 0L, 3L);
         assertThat(counts(c, LINES)).containsExactly(0L, 0L, 0L, 4L);
         assertThat(c.getSummary().getAverageSimilarity()).isEqualTo(1.0);
+    }
+
+    @Test
+    void perFileConversionsPairTablesBySourceFileAndDifferentLayoutsAreRefused() throws Exception {
+        ConversionOptions perFile = ConversionOptions.newBuilder().setLayout(OutputLayout.OUTPUT_LAYOUT_PER_FILE).build();
+        String b = xml(order("2001", "open", "X:1", "Y:2"));
+        Session left = converted(Map.of("a.xml", xml(order("1001", "open", "A:1")), "b.xml", b), perFile);
+        Session right = converted(Map.of("a.xml", xml(order("1001", "paid", "A:1")), "b.xml", b), perFile);
+        Job job = comparisons.startComparison(StartComparisonRequest.newBuilder().setLeftSessionId(left.getId())
+                .setRightSessionId(right.getId()).build());
+        assertThat(user.await(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        Comparison c = comparisons.getComparison(GetComparisonRequest.newBuilder().setComparisonId(job.getId()).build());
+        assertThat(c.getFilesList()).hasSize(4).allSatisfy(f -> {
+            assertThat(f.getStatus()).isEqualTo(FileStatus.FILE_STATUS_MATCHED);
+            assertThat(f.getKeyColumnsList()).isNotEmpty().doesNotContain("_id", "_parent_id", "_root_id");
+        });
+        assertThat(List.of(c.getSummary().getRowsAdded(), c.getSummary().getRowsRemoved(),
+                c.getSummary().getRowsModified(), c.getSummary().getRowsUnchanged())).containsExactly(0L, 0L, 1L, 4L);
+        RowDelta modified = comparisons.listDeltas(ListDeltasRequest.newBuilder().setComparisonId(c.getId()).build())
+                .getDeltasList().getFirst();
+        assertThat(modified.getKeyList()).containsExactly("1001");
+        assertThat(modified.getChangesList()).extracting(change -> change.getColumn()).containsExactly("status");
+
+        Session merged = converted(Map.of("a.xml", xml(order("1001", "open", "A:1")), "b.xml", b));
+        io.ret.server.auth.AuthFixtureAccess.refused(() -> comparisons.startComparison(StartComparisonRequest
+                .newBuilder().setLeftSessionId(left.getId()).setRightSessionId(merged.getId()).build()),
+                io.grpc.Status.Code.FAILED_PRECONDITION, "LAYOUTS_DIFFER");
+        io.ret.server.auth.AuthFixtureAccess.refused(() -> comparisons.startComparison(StartComparisonRequest
+                .newBuilder().setLeftSessionId(merged.getId()).setRightSessionId(merged.getId())
+                .setOptions(ComparisonOptions.newBuilder().putTableKeys("/orders/nothing",
+                        KeyColumns.newBuilder().addColumns("sku").build())).build()),
+                io.grpc.Status.Code.INVALID_ARGUMENT, null);
     }
 
     @Test
