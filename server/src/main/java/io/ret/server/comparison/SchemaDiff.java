@@ -3,12 +3,14 @@ package io.ret.server.comparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.ret.server.conversion.schema.ColumnRole;
 import io.ret.server.conversion.schema.ColumnSchema;
@@ -55,20 +57,51 @@ final class SchemaDiff {
         }
         Map<String, List<TableSchema>> leftTables = identities(left, match);
         Map<String, List<TableSchema>> rightTables = identities(right, match);
-        Set<String> all = new HashSet<>(leftTables.keySet());
+        Set<String> all = new TreeSet<>(leftTables.keySet());
         all.addAll(rightTables.keySet());
-        Map<String, Pair> byName = new TreeMap<>();
+        List<Pair> pairs = new ArrayList<>();
+        List<TableSchema> leftOnly = new ArrayList<>();
+        Map<String, TableSchema> rightOnly = new LinkedHashMap<>();
         for (String identity : all) {
             List<TableSchema> l = leftTables.getOrDefault(identity, List.of());
             List<TableSchema> r = rightTables.getOrDefault(identity, List.of());
-            TableSchema named = r.isEmpty() ? l.getFirst() : r.getFirst();
             if (l.size() > 1 || r.size() > 1) {
-                byName.put(named.name(), new Pair(named.name(), null, null, "ambiguous table: left has "
-                        + names(l) + "; right has " + names(r) + " for " + describe(identity)));
+                String name = (r.isEmpty() ? l : r).getFirst().name();
+                pairs.add(new Pair(name, null, null, "ambiguous table: left has " + names(l) + "; right has "
+                        + names(r) + " for " + describe(identity)));
+            } else if (l.isEmpty()) {
+                rightOnly.put(r.getFirst().name(), r.getFirst());
+            } else if (r.isEmpty()) {
+                leftOnly.add(l.getFirst());
             } else {
-                byName.put(named.name(), new Pair(named.name(), l.isEmpty() ? null : l.getFirst(),
-                        r.isEmpty() ? null : r.getFirst(), null));
+                pairs.add(new Pair(r.getFirst().name(), l.getFirst(), r.getFirst(), null));
             }
+        }
+        // a table whose record path changed (say, a renamed document element) still pairs by its name
+        for (TableSchema l : leftOnly) {
+            TableSchema r = rightOnly.remove(l.name());
+            pairs.add(new Pair(l.name(), l, r, null));
+        }
+        rightOnly.values().forEach(r -> pairs.add(new Pair(r.name(), null, r, null)));
+        return unique(pairs);
+    }
+
+    /** Sorted by name; a name that two entries share gets the side or record path that tells them apart. */
+    private static List<Pair> unique(List<Pair> pairs) {
+        Map<String, Integer> uses = new HashMap<>();
+        pairs.forEach(p -> uses.merge(p.name(), 1, Integer::sum));
+        Map<String, Pair> byName = new TreeMap<>();
+        for (Pair p : pairs) {
+            String name = p.name();
+            if (uses.get(name) > 1) {
+                TableSchema table = p.right() != null ? p.right() : p.left();
+                name += table == null ? " (ambiguous)" : p.left() == null ? " (right " + table.recordPath() + ")"
+                        : " (" + (p.right() == null ? "left " : "") + table.recordPath() + ")";
+            }
+            while (byName.containsKey(name)) {
+                name += "'";
+            }
+            byName.put(name, new Pair(name, p.left(), p.right(), p.error()));
         }
         return List.copyOf(byName.values());
     }
@@ -117,6 +150,10 @@ final class SchemaDiff {
             return oneSided(pair, progress);
         }
         List<String> warnings = new ArrayList<>();
+        if (!pair.left().recordPath().equals(pair.right().recordPath())) {
+            warnings.add("paired by table name: the record path changed from " + pair.left().recordPath() + " to "
+                    + pair.right().recordPath());
+        }
         TableKey key = key(pair, options, warnings);
         String refused = systemKeyColumn(key, pair);
         if (refused != null) {

@@ -269,6 +269,24 @@ class SchemaDiffTest {
     }
 
     @Test
+    void aTableWhoseRecordPathChangedStillPairsByNameWithAWarning() throws IOException {
+        Path left = merged("l", List.of("1001,open"), List.of(), "a.xml");
+        Path right = merged("r", List.of("1001,paid"), List.of(), "a.xml");
+        TableSchema renamed = orderTable("order", "order.csv", "", 1);
+        renamed = new TableSchema(renamed.name(), renamed.path(), "", "/archive/order", "", renamed.primaryKey(),
+                List.of(), renamed.keySource(), 1, renamed.columns());
+        write(right, new DataPackage(Layout.MERGED, List.of(renamed)));
+        write(left, new DataPackage(Layout.MERGED, List.of(orderTable("order", "order.csv", "", 1))));
+        Run run = diff(left, right);
+        assertThat(run.summary().files()).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo("order");
+            assertThat(counts(f)).containsExactly(0L, 0L, 1L, 0L);
+            assertThat(f.warnings()).containsExactly(
+                    "paired by table name: the record path changed from /export/order to /archive/order");
+        });
+    }
+
+    @Test
     void perFileTablesPairBySourceFileThenRecordPath() throws IOException {
         Path left = dir.resolve("l");
         Path right = dir.resolve("r");
