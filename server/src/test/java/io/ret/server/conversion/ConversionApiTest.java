@@ -21,6 +21,7 @@ import io.ret.api.v1.Job;
 import io.ret.api.v1.JobState;
 import io.ret.api.v1.ListOutputsRequest;
 import io.ret.api.v1.OutputFile;
+import io.ret.api.v1.OutputLayout;
 import io.ret.api.v1.PreviewOutputRequest;
 import io.ret.api.v1.Session;
 import io.ret.api.v1.SessionState;
@@ -77,6 +78,10 @@ class ConversionApiTest {
         return bytes;
     }
 
+    /** One set of tables per XML file, named after it: what the tests of per-file serving look at. */
+    static final ConversionOptions PER_FILE = ConversionOptions.newBuilder()
+            .setLayout(OutputLayout.OUTPUT_LAYOUT_PER_FILE).build();
+
     private static TestServer server;
     private static SessionClient user;
 
@@ -122,7 +127,7 @@ class ConversionApiTest {
     @Test
     void convertsWatchesAndServesTheOutputs() throws Exception {
         Session session = user.upload("export.zip", archive());
-        Job started = user.startConversion(session.getId(), ConversionOptions.getDefaultInstance());
+        Job started = user.startConversion(session.getId(), PER_FILE);
         assertThat(started.getState()).isIn(io.ret.api.v1.JobState.JOB_STATE_PENDING, JobState.JOB_STATE_RUNNING);
         assertThat(started.getSubjectId()).isEqualTo(session.getId());
 
@@ -131,6 +136,9 @@ class ConversionApiTest {
         Job done = seen.getLast();
         assertThat(done.getState()).as("error: %s", done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(done.getProgressPercent()).isEqualTo(100);
+        assertThat(done.getWorkTotal()).isPositive();
+        assertThat(done.getWorkDone()).isEqualTo(done.getWorkTotal());
+        assertThat(seen).allSatisfy(j -> assertThat(j.getWorkDone()).isLessThanOrEqualTo(j.getWorkTotal()));
         for (int i = 1; i < seen.size(); i++) {
             assertThat(seen.get(i).getProgressPercent()).isGreaterThanOrEqualTo(seen.get(i - 1).getProgressPercent());
         }
@@ -154,16 +162,17 @@ class ConversionApiTest {
                 2,A2,,"Zed ""Z""\",,,,\r
                 """);
         assertThat(text(session, "export/orders.line.serial.csv")).isEqualTo("""
-                _id,_parent_id,_root_id,serial\r
-                1,1,1,s1\r
-                2,1,1,s2\r
-                3,3,2,s3\r
+                _id,_parent_id,_root_id,order@id,line@no,_position,serial\r
+                1,1,1,A1,1,1,s1\r
+                2,1,1,A1,1,2,s2\r
+                3,3,2,A2,1,1,s3\r
                 """);
         assertThat(text(session, "export/orders._document.csv")).isEqualTo("_id,@created,header.system\r\n1,2024-06-01,ERP\r\n");
         assertThat(text(session, "ns.csv")).isEqualTo("_id,@p:code,name\r\n1,1,é 中 😀\r\n2,2,a <b> & c\r\n");
-        assertThat(text(session, "utf16.csv")).isEqualTo("_id,v\r\n1,Grüße\r\n2,Ωmega\r\n");
-        assertThat(text(session, "doctype.csv")).isEqualTo("_id,row\r\n1,1\r\n2,2\r\n");
-        assertThat(text(session, "long.csv")).isEqualTo("_id,v\r\n1," + LONG_VALUE + "\r\n2,y\r\n");
+        // three files of one document element <rows>: one layout, the same columns in each
+        assertThat(text(session, "utf16.csv")).isEqualTo("_id,row,v\r\n1,,Grüße\r\n2,,Ωmega\r\n");
+        assertThat(text(session, "doctype.csv")).isEqualTo("_id,row,v\r\n1,1,\r\n2,2,\r\n");
+        assertThat(text(session, "long.csv")).isEqualTo("_id,row,v\r\n1,," + LONG_VALUE + "\r\n2,,y\r\n");
 
         List<OutputFile> outputs = user.sessions().listOutputs(ListOutputsRequest.newBuilder()
                 .setSessionId(session.getId()).setPageSize(3).build()).getOutputsList();
@@ -179,20 +188,20 @@ class ConversionApiTest {
     @Test
     void previewPagesRowsAndGivesColumnStatistics() throws Exception {
         Session session = user.upload("export.zip", archive());
-        Job done = user.await(user.startConversion(session.getId(), ConversionOptions.getDefaultInstance()).getId());
+        Job done = user.await(user.startConversion(session.getId(), PER_FILE).getId());
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
 
         var first = user.sessions().previewOutput(PreviewOutputRequest.newBuilder().setSessionId(session.getId())
                 .setPath("export/orders.line.csv").setPageSize(2).build());
-        assertThat(first.getColumnsList()).containsExactly("_id", "_parent_id", "_root_id", "@no", "sku");
+        assertThat(first.getColumnsList()).containsExactly("_id", "_parent_id", "_root_id", "order@id", "@no", "sku");
         assertThat(first.getRowsList()).extracting(r -> List.copyOf(r.getCellsList()))
-                .containsExactly(List.of("1", "1", "1", "1", "W-1"), List.of("2", "1", "1", "2", "G-7"));
+                .containsExactly(List.of("1", "1", "1", "A1", "1", "W-1"), List.of("2", "1", "1", "A1", "2", "G-7"));
         assertThat(first.getFirstRow()).isEqualTo(1);
         assertThat(first.getTotalRows()).isEqualTo(3);
         assertThat(first.getNextPageToken()).isNotEmpty();
         var second = user.sessions().previewOutput(PreviewOutputRequest.newBuilder().setSessionId(session.getId())
                 .setPath("export/orders.line.csv").setPageSize(2).setPageToken(first.getNextPageToken()).build());
-        assertThat(second.getRowsList()).extracting(r -> List.copyOf(r.getCellsList())).containsExactly(List.of("3", "2", "2", "1", "B-3"));
+        assertThat(second.getRowsList()).extracting(r -> List.copyOf(r.getCellsList())).containsExactly(List.of("3", "2", "2", "A2", "1", "B-3"));
         assertThat(second.getFirstRow()).isEqualTo(3);
         assertThat(second.getNextPageToken()).isEmpty();
 
@@ -222,17 +231,17 @@ class ConversionApiTest {
     @Test
     void aSecondConversionReplacesTheOutputs() throws Exception {
         Session session = user.upload("export.zip", ZipBytes.zip(Map.of("orders.xml", ORDERS)));
-        assertThat(user.await(user.startConversion(session.getId(), ConversionOptions.getDefaultInstance()).getId())
+        assertThat(user.await(user.startConversion(session.getId(), PER_FILE).getId())
                 .getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        Job join = user.await(user.startConversion(session.getId(), ConversionOptions.newBuilder()
+        Job join = user.await(user.startConversion(session.getId(), PER_FILE.toBuilder()
                 .setMode(FlattenMode.FLATTEN_MODE_JOIN_REPEATED).build()).getId());
         assertThat(join.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(join.getResult().getConversion().getOutputs()).isEqualTo(3);
         assertThat(text(session, "orders.line.csv")).isEqualTo("""
-                _id,_parent_id,_root_id,@no,sku,serial\r
-                1,1,1,1,W-1,s1|s2\r
-                2,1,1,2,G-7,\r
-                3,2,2,1,B-3,s3\r
+                _id,_parent_id,_root_id,order@id,@no,sku,serial\r
+                1,1,1,A1,1,W-1,s1|s2\r
+                2,1,1,A1,2,G-7,\r
+                3,2,2,A2,1,B-3,s3\r
                 """);
         refused(() -> user.download(session.getId(), "orders.line.serial.csv"), Status.Code.NOT_FOUND, null);
         try (var dirs = java.nio.file.Files.list(server.config().runtimeDir().resolve("sessions").resolve(session.getId()))) {

@@ -1,5 +1,7 @@
 package io.ret.server.conversion;
 
+import io.ret.server.conversion.schema.DataPackage;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -37,10 +39,33 @@ class ConvertCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains(
                 "files: 2 total, 1 succeeded, 1 failed",
                 "written: 2 rows, ",
-                "  ok.csv  2 rows, ",
+                "  v.csv  2 rows, ",
+                "schema: datapackage.json",
                 "failures:",
                 "  bad.xml:2:6  Unexpected close tag </r>; expected </v>.");
-        assertThat(Files.readString(dir.resolve("out/ok.csv"))).isEqualTo("_id,v\r\n1,a\r\n2,b\r\n");
+        assertThat(Files.readString(dir.resolve("out/v.csv"))).isEqualTo("_id,_file,v\r\n1,ok.xml,a\r\n2,ok.xml,b\r\n");
+        assertThat(DataPackage.read(dir.resolve("out")).table("v")).isPresent();
+    }
+
+    @Test
+    void layoutKeysAndWhitespaceOptionsReachTheConverter() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve("a.xml"), "<r><o><n> x </n><c>1</c></o><o><n>y</n><c>1</c></o></r>");
+
+        int code = run(in.toString(), dir.resolve("out").toString(), "--layout", "per-file", "--keep-whitespace",
+                "--key", "o=n");
+
+        assertThat(code).isZero();
+        assertThat(Files.readString(dir.resolve("out/a.csv"))).isEqualTo("_id,n,c\r\n1, x ,1\r\n2,y,1\r\n");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("  a.csv  2 rows, ", "key n (given)", "(from a.xml)");
+
+        Files.writeString(in.resolve("a.xml"), "<r><o><n>x</n><d>2</d></o></r>");
+        int again = run(in.toString(), dir.resolve("again").toString(), "--layout-from", dir.resolve("out").toString(),
+                "--layout", "per-file");
+
+        assertThat(again).isZero();
+        assertThat(Files.readString(dir.resolve("again/a.csv"))).isEqualTo("_id,n,c,d\r\n1,x,,2\r\n");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("new column: a: d", "column now empty: a: c");
     }
 
     @Test
@@ -49,7 +74,7 @@ class ConvertCommandTest {
         Files.writeString(in.resolve("t.xml"), "<x:r xmlns:x=\"urn:x\"><x:i><x:t>a</x:t><x:t>b</x:t></x:i></x:r>");
 
         int code = run(in.toString(), dir.resolve("out").toString(), "--mode", "join", "--separator", ";",
-                "--namespace-uri", "--record", "i");
+                "--namespace-uri", "--record", "i", "--layout", "per-file");
 
         assertThat(code).isZero();
         assertThat(Files.readString(dir.resolve("out/t.csv"))).isEqualTo("_id,{urn:x}t\r\n1,a;b\r\n");
