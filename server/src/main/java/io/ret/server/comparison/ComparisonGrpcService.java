@@ -170,9 +170,13 @@ public final class ComparisonGrpcService extends ComparisonServiceGrpc.Compariso
         forEachDelta(comparisonId, f.ordinal(), writer);
     }
 
-    /** The stored totals, naming the failed files from the per-file results (older summaries lack them). */
+    /** The stored totals; summaries stored before failed files were named get them from the per-file results. */
     private ComparisonSummary summary(ComparisonStore.ComparisonRecord c) {
-        ComparisonSummary.Builder summary = describe(c).getSummary().toBuilder().clearFailedFiles();
+        ComparisonSummary stored = describe(c).getSummary();
+        if (stored.getFilesFailed() == 0 || stored.getFailedFilesCount() > 0) {
+            return stored;
+        }
+        ComparisonSummary.Builder summary = stored.toBuilder();
         store.files(c.id()).stream().map(ComparisonGrpcService::parse)
                 .filter(f -> f.getStatus() == io.ret.api.v1.FileStatus.FILE_STATUS_FAILED)
                 .limit(ComparisonProtos.FAILED_FILES_LISTED)
