@@ -51,7 +51,7 @@ abstract class OperatorFlows {
     protected String namespace;
     protected KubeletDouble kubelet;
     private AutoCloseable jobController;
-    private RetOperator operator;
+    protected RetOperator operator;
 
     /** A client and a namespace no other test uses. */
     protected abstract KubernetesClient connect();
@@ -363,6 +363,29 @@ abstract class OperatorFlows {
 
         RetJobStatus failed = awaitStatus(resource, "Failed", s -> s.phase() == Phase.FAILED);
         assertThat(condition(failed, Conditions.SUCCEEDED).getReason()).isEqualTo(Conditions.JOB_LOST);
+    }
+
+    @Test
+    void servesReconciliationSlotAndPhaseMetricsInPrometheusFormat() throws Exception {
+        ConversionJob resource = create(conversion("measured"));
+        awaitJob(resource);
+        awaitStatus(resource, "scheduled", s -> Conditions.isTrue(s.conditionsOrEmpty(), Conditions.SCHEDULED));
+
+        try (var endpoints = new HealthEndpoints(0, operator::healthy, operator::scrape);
+             var http = java.net.http.HttpClient.newHttpClient()) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + endpoints.port() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+            String metrics = response.body();
+            assertThat(metrics).contains("operator_sdk_reconciliations_started_total", "operator_sdk_reconciliations_success_total")
+                    .contains("ret_operator_worker_slots_limit " + (double) MAX_RUNNING)
+                    .contains("ret_operator_worker_slots_used 1.0")
+                    .contains("ret_operator_waiting 0.0")
+                    .contains("ret_operator_resources{phase=\"Pending\"} 1.0")
+                    .contains("ret_operator_resources{phase=\"Running\"} 0.0");
+        }
     }
 
     // ---------------------------------------------------------------- helpers
