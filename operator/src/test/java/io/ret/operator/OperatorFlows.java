@@ -373,18 +373,26 @@ abstract class OperatorFlows {
 
         try (var endpoints = new HealthEndpoints(0, operator::healthy, operator::scrape);
              var http = java.net.http.HttpClient.newHttpClient()) {
-            var response = http.send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + endpoints.port() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-            String metrics = response.body();
-            assertThat(metrics).contains("operator_sdk_reconciliations_started_total", "operator_sdk_reconciliations_success_total")
-                    .contains("ret_operator_worker_slots_limit " + (double) MAX_RUNNING)
-                    .contains("ret_operator_worker_slots_used 1.0")
-                    .contains("ret_operator_waiting 0.0")
-                    .contains("ret_operator_resources{phase=\"Pending\"} 1.0")
-                    .contains("ret_operator_resources{phase=\"Running\"} 0.0");
+            var request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + endpoints.port() + "/metrics")).build();
+            // the operator's caches follow the cluster a moment later than the API server answers
+            Eventually.await("the metrics to show the created Job", () -> {
+                java.net.http.HttpResponse<String> response;
+                try {
+                    response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+                assertThat(response.body())
+                        .contains("operator_sdk_reconciliations_started_total", "operator_sdk_reconciliations_success_total")
+                        .contains("ret_operator_worker_slots_limit " + (double) MAX_RUNNING)
+                        .contains("ret_operator_worker_slots_used 1.0")
+                        .contains("ret_operator_waiting 0.0")
+                        .contains("ret_operator_resources{phase=\"Pending\"} 1.0")
+                        .contains("ret_operator_resources{phase=\"Running\"} 0.0");
+            });
         }
     }
 
