@@ -143,15 +143,20 @@ public abstract class RetJobReconciler<R extends RetJob<?>> implements Reconcile
         var retry = context.getRetryInfo();
         String attempts = retry.map(r -> r.isLastAttempt() ? "; no retries left"
                 : "; attempt " + r.getAttemptCount() + ", retrying with backoff").orElse("");
-        LOG.log(Level.WARNING, "reconciling " + describe(resource) + " failed" + attempts + ": " + error.getMessage());
+        // JOSDK hands the failure over wrapped (an OperatorException around what reconcile threw)
+        Throwable cause = error;
+        while (cause.getCause() != null && !(cause instanceof JobCreateRefused)) {
+            cause = cause.getCause();
+        }
+        LOG.log(Level.WARNING, "reconciling " + describe(resource) + " failed" + attempts + ": " + cause.getMessage());
         try {
-            if (error instanceof JobCreateRefused refused) {
+            if (cause instanceof JobCreateRefused refused) {
                 write(resource, context, Phase.PENDING, clock.instant().truncatedTo(ChronoUnit.SECONDS), List.of(
                         Desired.of(SCHEDULED, FALSE, Conditions.JOB_CREATE_FAILED, refused.getMessage() + attempts),
                         inProgress()));
             } else if (retry.isEmpty() || retry.get().getAttemptCount() <= 1 || retry.get().isLastAttempt()) {
                 events.record(resource, new Transitions.Event(Transitions.Event.WARNING, Conditions.RECONCILE_FAILED,
-                        error.getClass().getSimpleName() + ": " + error.getMessage() + attempts));
+                        cause.getClass().getSimpleName() + ": " + cause.getMessage() + attempts));
             }
         } catch (RuntimeException writeFailed) {
             LOG.log(Level.WARNING, "could not record the failure on " + describe(resource) + ": " + writeFailed.getMessage());
