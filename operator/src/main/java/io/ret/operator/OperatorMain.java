@@ -27,9 +27,11 @@ public final class OperatorMain {
             return;
         }
         var operator = RetOperator.start(client, settings, Clock.systemUTC());
-        var health = settings.healthPort() > 0 ? new HealthEndpoints(settings.healthPort(), operator::healthy) : null;
+        var health = settings.healthPort() > 0 ? new HealthEndpoints(settings.healthPort(), operator::healthy, operator::scrape) : null;
         LOG.info(() -> "watching " + (settings.allNamespaces() ? "all namespaces" : settings.namespaces())
-                + "; at most " + settings.maxRunning() + " workers at once");
+                + "; at most " + settings.maxRunning() + " workers at once"
+                + settings.leaderElection().map(e -> "; leader election on Lease " + e.leaseNamespace() + "/"
+                + e.leaseName() + " as " + e.identity()).orElse("; no leader election (one replica only)"));
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

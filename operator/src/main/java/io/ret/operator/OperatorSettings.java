@@ -18,7 +18,10 @@ import io.ret.operator.worker.WorkerSettings.SecretEnv;
  * <pre>
  * RET_OPERATOR_NAMESPACES            namespaces to watch, comma-separated; empty: the operator's own; * : all
  * RET_OPERATOR_MAX_RUNNING           workers running at once, both kinds together (default 4)
- * RET_OPERATOR_HEALTH_PORT           port of /healthz and /readyz (default 8080; 0 turns them off)
+ * RET_OPERATOR_HEALTH_PORT           port of /healthz, /readyz and /metrics (default 8080; 0 turns them off)
+ * RET_OPERATOR_LEASE_NAME            Lease (in the operator's namespace) for leader election; unset: no election,
+ *                                    so only one replica may run
+ * RET_OPERATOR_IDENTITY              this replica's name in the Lease (default: HOSTNAME, the pod's name)
  * RET_OPERATOR_WORKER_IMAGE          image of the RET server, run in worker mode (required)
  * RET_OPERATOR_WORKER_IMAGE_PULL_POLICY       (default IfNotPresent)
  * RET_OPERATOR_WORKER_IMAGE_PULL_SECRETS      comma-separated Secret names
@@ -31,7 +34,12 @@ import io.ret.operator.worker.WorkerSettings.SecretEnv;
  * </pre>
  */
 public record OperatorSettings(Set<String> namespaces, boolean allNamespaces, int maxRunning, int healthPort,
-        WorkerSettings worker) {
+        WorkerSettings worker, Optional<LeaderElection> leaderElection) {
+
+    /** Replicas elect a leader through a Lease; only the leader reconciles. */
+    public record LeaderElection(String leaseName, String leaseNamespace, String identity) {
+    }
+
     public static final String ALL_NAMESPACES = "*";
 
     /** @param currentNamespace where the operator runs (its service account's namespace) */
@@ -40,7 +48,7 @@ public record OperatorSettings(Set<String> namespaces, boolean allNamespaces, in
         List<String> namespaces = read.list("RET_OPERATOR_NAMESPACES");
         boolean all = namespaces.contains(ALL_NAMESPACES);
         Set<String> watched = all ? Set.of()
-                : namespaces.isEmpty() ? Set.of(read.requireNonBlank("current namespace", currentNamespace))
+                : namespaces.isEmpty() ? Set.of(read.requireNonBlank("RET_OPERATOR_NAMESPACES", "current namespace", currentNamespace))
                 : new LinkedHashSet<>(namespaces);
         var worker = new WorkerSettings(
                 read.required("RET_OPERATOR_WORKER_IMAGE"),
@@ -54,10 +62,14 @@ public record OperatorSettings(Set<String> namespaces, boolean allNamespaces, in
                 read.string("RET_OPERATOR_WORKER_RESOURCES").map(json -> read.parse("RET_OPERATOR_WORKER_RESOURCES",
                         () -> new KubernetesSerialization().unmarshal(json, ResourceRequirements.class))).orElse(null),
                 read.string("RET_OPERATOR_WORKER_FS_GROUP").map(v -> (long) read.integer("RET_OPERATOR_WORKER_FS_GROUP", v, 0)));
+        Optional<LeaderElection> election = read.string("RET_OPERATOR_LEASE_NAME").map(lease -> new LeaderElection(lease,
+                read.requireNonBlank("RET_OPERATOR_LEASE_NAME", "current namespace", currentNamespace),
+                read.string("RET_OPERATOR_IDENTITY").or(() -> read.string("HOSTNAME"))
+                        .orElseThrow(() -> new InvalidSetting("RET_OPERATOR_IDENTITY", "is required when HOSTNAME is not set"))));
         return new OperatorSettings(watched, all,
                 read.string("RET_OPERATOR_MAX_RUNNING").map(v -> read.integer("RET_OPERATOR_MAX_RUNNING", v, 1)).orElse(4),
                 read.string("RET_OPERATOR_HEALTH_PORT").map(v -> read.integer("RET_OPERATOR_HEALTH_PORT", v, 0)).orElse(8080),
-                worker);
+                worker, election);
     }
 
     /** A setting that is missing or malformed; the message names the variable, never a value. */
@@ -76,9 +88,9 @@ public record OperatorSettings(Set<String> namespaces, boolean allNamespaces, in
             return string(name).orElseThrow(() -> new InvalidSetting(name, "is required"));
         }
 
-        String requireNonBlank(String what, String value) {
+        String requireNonBlank(String name, String what, String value) {
             if (value == null || value.isBlank()) {
-                throw new InvalidSetting("RET_OPERATOR_NAMESPACES", "is empty and the " + what + " is unknown");
+                throw new InvalidSetting(name, "needs the " + what + ", which is unknown");
             }
             return value;
         }

@@ -51,7 +51,7 @@ abstract class OperatorFlows {
     protected String namespace;
     protected KubeletDouble kubelet;
     private AutoCloseable jobController;
-    private RetOperator operator;
+    protected RetOperator operator;
 
     /** A client and a namespace no other test uses. */
     protected abstract KubernetesClient connect();
@@ -363,6 +363,37 @@ abstract class OperatorFlows {
 
         RetJobStatus failed = awaitStatus(resource, "Failed", s -> s.phase() == Phase.FAILED);
         assertThat(condition(failed, Conditions.SUCCEEDED).getReason()).isEqualTo(Conditions.JOB_LOST);
+    }
+
+    @Test
+    void servesReconciliationSlotAndPhaseMetricsInPrometheusFormat() throws Exception {
+        ConversionJob resource = create(conversion("measured"));
+        awaitJob(resource);
+        awaitStatus(resource, "scheduled", s -> Conditions.isTrue(s.conditionsOrEmpty(), Conditions.SCHEDULED));
+
+        try (var endpoints = new HealthEndpoints(0, operator::healthy, operator::scrape);
+             var http = java.net.http.HttpClient.newHttpClient()) {
+            var request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + endpoints.port() + "/metrics")).build();
+            // the operator's caches follow the cluster a moment later than the API server answers
+            Eventually.await("the metrics to show the created Job", () -> {
+                java.net.http.HttpResponse<String> response;
+                try {
+                    response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+                assertThat(response.body())
+                        .contains("operator_sdk_reconciliations_started_total", "operator_sdk_reconciliations_success_total")
+                        .contains("ret_operator_worker_slots_limit " + (double) MAX_RUNNING)
+                        .contains("ret_operator_worker_slots_used 1.0")
+                        .contains("ret_operator_waiting 0.0")
+                        .contains("ret_operator_resources{phase=\"Pending\"} 1.0")
+                        .contains("ret_operator_resources{phase=\"Running\"} 0.0");
+            });
+        }
     }
 
     // ---------------------------------------------------------------- helpers

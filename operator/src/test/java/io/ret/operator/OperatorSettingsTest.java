@@ -28,6 +28,25 @@ class OperatorSettingsTest {
         assertThat(settings.worker().secretEnv()).isEmpty();
         assertThat(settings.worker().defaultResources()).isNull();
         assertThat(settings.worker().fsGroup()).isEmpty();
+        assertThat(settings.leaderElection()).as("no election unless a lease is named").isEmpty();
+    }
+
+    @Test
+    void aLeaseNameTurnsOnLeaderElectionInTheOperatorsNamespaceUnderThePodsName() {
+        var env = minimal();
+        env.put("RET_OPERATOR_LEASE_NAME", "ret-operator");
+        env.put("HOSTNAME", "ret-operator-7f9-abcde");
+        assertThat(OperatorSettings.from(env, "ret").leaderElection())
+                .contains(new OperatorSettings.LeaderElection("ret-operator", "ret", "ret-operator-7f9-abcde"));
+        env.put("RET_OPERATOR_IDENTITY", "replica-1");
+        assertThat(OperatorSettings.from(env, "ret").leaderElection().orElseThrow().identity()).isEqualTo("replica-1");
+
+        env.remove("RET_OPERATOR_IDENTITY");
+        env.remove("HOSTNAME");
+        assertThatThrownBy(() -> OperatorSettings.from(env, "ret")).hasMessageContaining("RET_OPERATOR_IDENTITY");
+        env.put("RET_OPERATOR_IDENTITY", "replica-1");
+        env.put("RET_OPERATOR_NAMESPACES", "jobs");
+        assertThatThrownBy(() -> OperatorSettings.from(env, null)).hasMessageContaining("RET_OPERATOR_LEASE_NAME");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.ret.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.HashMap;
 import java.util.List;
@@ -84,7 +85,12 @@ class RealApiServerFlowsTest extends OperatorFlows {
         assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("retconv");
         assertThat(crd.getSpec().getNames().getCategories()).containsExactly("ret");
         assertThat(crd.getSpec().getVersions().getFirst().getAdditionalPrinterColumns())
-                .extracting(CustomResourceColumnDefinition::getName).contains("Phase", "Progress", "Age");
+                // the API server leaves out priority 0 (shown by default); -o wide adds priority 1
+                .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath,
+                        c -> c.getPriority() == null ? 0 : c.getPriority())
+                .containsExactlyInAnyOrder(tuple("Phase", ".status.phase", 0), tuple("Progress", ".status.progress", 0),
+                        tuple("Age", ".metadata.creationTimestamp", 0), tuple("Owner", ".spec.owner", 1),
+                        tuple("Message", ".status.message", 1));
         var idx = cluster.apiextensions().v1().customResourceDefinitions().withName("indexjobs.ret.io").get();
         assertThat(idx.getSpec().getNames().getShortNames()).containsExactly("retidx");
 
@@ -97,24 +103,32 @@ class RealApiServerFlowsTest extends OperatorFlows {
     }
 
     @Test
-    void schemaRejectsInvalidResources() {
-        assertRejected(conversionSpec(Map.of("sessionId", "s-1")), "spec.owner");
-        assertRejected(conversionSpec(Map.of("owner", "ada")), "spec.sessionId");
-        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "Ada Lovelace")), "spec.owner");
-        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "retries", -1)), "spec.retries");
-        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "priority", 11)), "spec.priority");
+    void schemaRejectsInvalidResourcesNamingTheFieldAndTheRule() {
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1")), "spec.owner: Required value");
+        assertRejected(conversionSpec(Map.of("owner", "ada")), "spec.sessionId: Required value");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "Ada Lovelace")), "spec.owner",
+                "should match '^[a-z0-9][a-z0-9._@-]{2,63}$'");
+        assertRejected(conversionSpec(Map.of("sessionId", "../etc", "owner", "ada")), "spec.sessionId", "should match");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "jobId", "a b")), "spec.jobId",
+                "should match");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "retries", -1)), "spec.retries",
+                "should be greater than or equal to 0");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "priority", 11)), "spec.priority",
+                "should be less than or equal to 10");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "deadlineSeconds", 0)),
+                "spec.deadlineSeconds", "should be greater than or equal to 1");
         assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "options", Map.of("mode", "flat"))),
-                "spec.options.mode");
-        assertRejected(resource("IndexJob", Map.of("sessionId", "s-1", "owner", "ada")), "spec.collection");
+                "spec.options.mode", "Unsupported value: \"flat\"", "\"child-tables\"", "\"join-repeated\"");
+        assertRejected(resource("IndexJob", Map.of("sessionId", "s-1", "owner", "ada")), "spec.collection: Required value");
         assertRejected(resource("IndexJob", Map.of("sessionId", "s-1", "owner", "ada", "collection", "c",
-                "options", Map.of("maxChunkChars", 10))), "spec.options.maxChunkChars");
+                "options", Map.of("maxChunkChars", 10))), "spec.options.maxChunkChars", "should be greater than or equal to 100");
     }
 
-    private void assertRejected(GenericKubernetesResource resource, String field) {
+    private void assertRejected(GenericKubernetesResource resource, String... expected) {
         assertThatThrownBy(() -> cluster.resource(resource).inNamespace(namespace).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
-                    assertThat(e.getMessage()).contains(field);
+                    assertThat(e.getMessage()).contains(expected);
                 });
     }
 

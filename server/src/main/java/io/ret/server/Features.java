@@ -18,16 +18,16 @@ import io.ret.server.session.SessionStore;
  * The feature pieces both the server and a worker pod need to run jobs: one
  * place that builds them, so a job runs the same code wherever it runs.
  */
-record Features(SessionSettings sessionSettings, SessionStore sessions, SessionStorage storage, RagModule rag,
+public record Features(SessionSettings sessionSettings, SessionStore sessions, SessionStorage storage, RagModule rag,
                 ComparisonStore comparisons, ComparisonSettings comparisonSettings) implements AutoCloseable {
 
-    static Features create(Platform platform) {
+    public static Features create(Platform platform) {
         SessionSettings settings = SessionSettings.from(platform.config());
         return new Features(settings, new SessionStore(platform.db()), new SessionStorage(settings.dir()),
                 new RagModule(platform), new ComparisonStore(platform.db()), ComparisonSettings.from(platform.config()));
     }
 
-    List<JobHandler> jobHandlers(Clock clock) {
+    public List<JobHandler> jobHandlers(Clock clock) {
         return List.of(
                 new ConversionJobHandler(sessions, storage, sessionSettings.limits(), clock),
                 rag.jobHandler(sessions, storage, clock),

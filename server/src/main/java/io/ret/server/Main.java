@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.ret.server.comparison.DiffCommand;
 import io.ret.server.conversion.ConvertCommand;
+import io.ret.server.job.worker.Worker;
 import io.ret.server.platform.config.ConfigException;
 import io.ret.server.platform.config.ConfigLoader;
 import io.ret.server.platform.config.RetConfig;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +16,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.ret.server.platform.Engines;
 import io.ret.server.platform.Platform;
 import io.ret.server.platform.config.RetConfig;
-import io.ret.server.platform.events.AuditLog;
-import io.ret.server.platform.events.ErrorLog;
 import io.ret.server.platform.events.OpsLog;
 import io.ret.server.platform.grpc.GrpcServer;
-import io.ret.server.platform.grpc.ShutdownSignal;
 import io.ret.server.platform.observe.HealthMonitor;
 import io.ret.server.platform.observe.ObserveServer;
 import io.ret.server.platform.observe.ServerMetrics;
@@ -76,10 +72,8 @@ public final class RetServer implements AutoCloseable {
         Engines engines = Engines.open(config);
         List<AutoCloseable> closeables = new ArrayList<>();
         try {
-            engines.db().migrate(Duration.ofSeconds(60));
-            ServerMetrics metrics = new ServerMetrics();
-            Platform platform = new Platform(config, engines.db(), engines.redis(), new AuditLog(engines.db()),
-                    new OpsLog(engines.db()), new ErrorLog(engines.db()), metrics, new ShutdownSignal());
+            Platform platform = Platform.open(config, engines);
+            ServerMetrics metrics = platform.metrics();
 
             AuthModule auth = new AuthModule(platform, Clock.systemUTC());
             closeables.add(auth);

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.ret.operator.api.RetJobStatus;
 
 /**
  * The CR's condition types and reasons, and how a new set replaces the old one
@@ -19,7 +20,7 @@ public final class Conditions {
     /** True while the worker pod exists but does not run (not yet started, unschedulable, image pull failing). */
     public static final String POD_PENDING = "PodPending";
     /** Unknown until the job ends; then True (succeeded) or False (failed, cancelled). */
-    public static final String SUCCEEDED = "Succeeded";
+    public static final String SUCCEEDED = RetJobStatus.SUCCEEDED_CONDITION;
 
     private static final List<String> ORDER = List.of(SCHEDULED, POD_PENDING, SUCCEEDED);
 
@@ -31,6 +32,10 @@ public final class Conditions {
     public static final String CONCURRENCY_LIMIT = "ConcurrencyLimit";
     public static final String JOB_NAME_TAKEN = "JobNameTaken";
     public static final String JOB_CREATED = "JobCreated";
+    /** The API server refused the worker Job (quota, RBAC, admission); retried with backoff. */
+    public static final String JOB_CREATE_FAILED = "JobCreateFailed";
+    /** Event reason (no condition) for any other failed reconcile. */
+    public static final String RECONCILE_FAILED = "ReconcileFailed";
     // PodPending (True also carries kubelet reasons such as ImagePullBackOff or ErrImagePull)
     public static final String STARTING = "Starting";
     public static final String UNSCHEDULABLE = "Unschedulable";

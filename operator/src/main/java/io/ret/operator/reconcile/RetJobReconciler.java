@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -27,6 +28,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -130,6 +132,47 @@ public abstract class RetJobReconciler<R extends RetJob<?>> implements Reconcile
         return outcome == Phase.SUCCEEDED;
     }
 
+    /**
+     * A failed reconcile, before the retry policy ({@code RetOperator}) tries again: a refused Job
+     * create becomes the {@code Scheduled} condition (reason {@code JobCreateFailed}, with the API
+     * server's message) and a Warning event; any other failure a Warning event
+     * ({@code ReconcileFailed}) on the first and the last attempt.
+     */
+    @Override
+    public ErrorStatusUpdateControl<R> updateErrorStatus(R resource, Context<R> context, Exception error) {
+        var retry = context.getRetryInfo();
+        String attempts = retry.map(r -> r.isLastAttempt() ? "; no retries left"
+                : "; attempt " + r.getAttemptCount() + ", retrying with backoff").orElse("");
+        // JOSDK hands the failure over wrapped (an OperatorException around what reconcile threw)
+        Throwable cause = error;
+        while (cause.getCause() != null && !(cause instanceof JobCreateRefused)) {
+            cause = cause.getCause();
+        }
+        LOG.log(Level.WARNING, "reconciling " + describe(resource) + " failed" + attempts + ": " + cause.getMessage());
+        try {
+            if (cause instanceof JobCreateRefused refused) {
+                write(resource, context, Phase.PENDING, clock.instant().truncatedTo(ChronoUnit.SECONDS), List.of(
+                        Desired.of(SCHEDULED, FALSE, Conditions.JOB_CREATE_FAILED, refused.getMessage() + attempts),
+                        inProgress()));
+            } else if (retry.isEmpty() || retry.get().getAttemptCount() <= 1 || retry.get().isLastAttempt()) {
+                events.record(resource, new Transitions.Event(Transitions.Event.WARNING, Conditions.RECONCILE_FAILED,
+                        cause.getClass().getSimpleName() + ": " + cause.getMessage() + attempts));
+            }
+        } catch (RuntimeException writeFailed) {
+            LOG.log(Level.WARNING, "could not record the failure on " + describe(resource) + ": " + writeFailed.getMessage());
+        }
+        return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    /** The API server refused the worker Job; the message is its own (quota, RBAC, admission webhook...). */
+    static final class JobCreateRefused extends RuntimeException {
+        JobCreateRefused(String jobName, KubernetesClientException cause) {
+            super("the API server refused to create Job " + jobName + " (" + cause.getCode() + "): "
+                    + Optional.ofNullable(cause.getStatus()).map(s -> s.getMessage()).filter(m -> m != null && !m.isBlank())
+                    .orElse(cause.getMessage()), cause);
+        }
+    }
+
     /** Deletion: stop the worker now rather than when the garbage collector gets to it. */
     @Override
     public DeleteControl cleanup(R resource, Context<R> context) {
@@ -156,7 +199,8 @@ public abstract class RetJobReconciler<R extends RetJob<?>> implements Reconcile
                     if (e.getCode() == 409) { // a Job of ours the cache has not shown yet
                         yield UpdateControl.<R>noUpdate().rescheduleAfter(SHORTLY);
                     }
-                    throw e;
+                    // a quota, RBAC or admission refusal: updateErrorStatus shows it, the retry policy tries again
+                    throw new JobCreateRefused(WorkerJobs.jobName(resource), e);
                 }
                 jobs.handleRecentResourceCreate(ResourceID.fromResource(created), created);
                 LOG.info(() -> "created Job " + created.getMetadata().getName() + " for " + describe(resource));

@@ -41,6 +41,7 @@ final class Transitions {
 
     private static boolean abnormal(Condition condition) {
         return switch (condition.getType()) {
+            case Conditions.SCHEDULED -> Conditions.JOB_CREATE_FAILED.equals(condition.getReason());
             case Conditions.POD_PENDING -> Conditions.TRUE.equals(condition.getStatus());
             case Conditions.SUCCEEDED -> Conditions.RETRYING.equals(condition.getReason())
                     || (Conditions.FALSE.equals(condition.getStatus()) && !Conditions.CANCELLED.equals(condition.getReason()));

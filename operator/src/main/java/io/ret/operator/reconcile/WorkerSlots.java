@@ -136,6 +136,31 @@ public final class WorkerSlots implements AutoCloseable {
         return active + launching.size();
     }
 
+    /** Workers running or being created now (the operator's metric of slots in use). */
+    public synchronized int inUse() {
+        return running();
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    /** Resources waiting for a slot, both kinds. */
+    public synchronized long waitingCount() {
+        return queued().count();
+    }
+
+    /** Resources of both kinds by {@code status.phase} (Pending when the operator has not written one yet). */
+    public Map<Phase, Long> countByPhase() {
+        Map<Phase, Long> counts = new java.util.EnumMap<>(Phase.class);
+        for (Phase phase : Phase.values()) {
+            counts.put(phase, 0L);
+        }
+        queues.stream().flatMap(q -> q.resources().list())
+                .forEach(r -> counts.merge(r.phase().orElse(Phase.PENDING), 1L, Long::sum));
+        return counts;
+    }
+
     /** The waiting resources of every kind in queue order, with {@code candidate} among them. */
     private List<RetJob<?>> waiting(RetJob<?> candidate) {
         ResourceID candidateId = ResourceID.fromResource(candidate);

@@ -19,7 +19,9 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.ret.operator.OperatorSettings;
@@ -93,11 +95,35 @@ class HelmChartTest {
         List<HasMetadata> objects = allOptionalParts ? render("-f", ALL_ON) : render();
         Map<String, String> env = new HashMap<>();
         for (EnvVar var : container(objects, "ret-operator").getEnv()) {
-            env.put(var.getName(), var.getValue());
+            // a field reference is the pod's name, as the kubelet fills it in
+            env.put(var.getName(), var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null
+                    ? "ret-operator-5d9c7-x2x4q" : var.getValue());
         }
-        OperatorSettings settings = OperatorSettings.from(env, null);
+        OperatorSettings settings = OperatorSettings.from(env, "ret");
 
         assertThat(settings.namespaces()).containsExactly("ret");
+        // two replicas elect a leader on a Lease the operator's Role may use
+        assertThat(deployment(objects, "ret-operator").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(settings.leaderElection()).hasValueSatisfying(election -> {
+            assertThat(election.leaseName()).isEqualTo("ret-operator");
+            assertThat(election.leaseNamespace()).isEqualTo("ret");
+            assertThat(election.identity()).isEqualTo("ret-operator-5d9c7-x2x4q");
+        });
+        assertThat(named(objects, Role.class, "ret-operator").orElseThrow().getRules())
+                .anySatisfy(rule -> {
+                    assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
+                    assertThat(rule.getResources()).containsExactly("leases");
+                    assertThat(rule.getVerbs()).contains("get", "create", "update");
+                });
+        if (allOptionalParts) {
+            // Prometheus scrapes the operator's /metrics through a Service on its health port
+            var monitor = objects.stream().filter(o -> o.getKind().equals("ServiceMonitor")
+                    && o.getMetadata().getName().equals("ret-operator")).findFirst();
+            assertThat(monitor).as("the operator's ServiceMonitor").isPresent();
+            var service = named(objects, Service.class, "ret-operator").orElseThrow();
+            assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> assertThat(port.getName()).isEqualTo("health"));
+            assertThat(service.getSpec().getSelector()).containsEntry("app.kubernetes.io/component", "operator");
+        }
         assertThat(settings.worker().image()).isEqualTo(container(objects, "ret-server").getImage());
         assertThat(named(objects, ServiceAccount.class, settings.worker().serviceAccount())).isPresent();
         assertThat(named(objects, ConfigMap.class, settings.worker().configMap().orElseThrow())).isPresent();

@@ -22,7 +22,11 @@ public final class Eventually {
 
     /** Polls until {@code probe} returns a value (a failing assertion counts as none yet). */
     public static <T> T get(String what, Supplier<Optional<T>> probe) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        return get(what, probe, TIMEOUT);
+    }
+
+    public static <T> T get(String what, Supplier<Optional<T>> probe, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         Throwable last = null;
         while (true) {
             try {
@@ -34,7 +38,7 @@ public final class Eventually {
                 last = e;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + TIMEOUT.toSeconds() + "s waiting for " + what, last);
+                throw new AssertionError("timed out after " + timeout.toSeconds() + "s waiting for " + what, last);
             }
             try {
                 Thread.sleep(POLL.toMillis());

@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * fabric8's CRUD mock API server (what {@code @EnableKubernetesMockClient(crud = true)} starts),
@@ -26,16 +28,34 @@ public final class MockApiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
+    private final MergePatchCrudDispatcher dispatcher = new MergePatchCrudDispatcher();
 
     public MockApiServer() {
         server = new KubernetesMockServer(new Context(JSON), new MockWebServer(), new HashMap<>(),
-                new MergePatchCrudDispatcher(), false);
+                dispatcher, false);
         server.init();
         client = server.createClient();
     }
 
     public NamespacedKubernetesClient client() {
         return client;
+    }
+
+    /**
+     * From now on the API server answers every Job create with this refusal (a core/v1 Status, as
+     * a ResourceQuota or an RBAC denial would); {@code null} lets creates through again.
+     */
+    public void refuseJobCreates(Refusal refusal) {
+        dispatcher.jobCreateRefusal = refusal;
+    }
+
+    public record Refusal(int code, String reason, String message) {
+        String asStatus() {
+            ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1")
+                    .put("status", "Failure").put("message", message).put("reason", reason).put("code", code);
+            status.putObject("metadata");
+            return status.toString();
+        }
     }
 
     @Override
@@ -45,6 +65,17 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     private static final class MergePatchCrudDispatcher extends KubernetesCrudDispatcher {
+        private volatile Refusal jobCreateRefusal;
+
+        @Override
+        public MockResponse handleCreate(RecordedRequest request) {
+            Refusal refusal = jobCreateRefusal;
+            if (refusal != null && request.getPath().matches("/apis/batch/v1/namespaces/[^/]+/jobs(\\?.*)?")) {
+                return new MockResponse().setResponseCode(refusal.code()).setBody(refusal.asStatus());
+            }
+            return super.handleCreate(request);
+        }
+
         @Override
         public JsonNode merge(JsonNode baseResource, String patch) throws KubernetesCrudDispatcherException {
             try {

@@ -3,11 +3,13 @@ package io.ret.server.auth;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import io.ret.operator.api.RetJobValidation;
 import io.ret.server.platform.error.ApiException;
 
 /** Usernames: 3-64 characters of letters, digits and . _ @ -, compared case-insensitively. */
 final class Usernames {
-    private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9._@-]{2,63}");
+    /** The job resources' schema checks spec.owner with the same pattern. */
+    private static final Pattern VALID = Pattern.compile(RetJobValidation.USERNAME);
 
     private Usernames() {
     }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.ret.server.job.kubernetes.KubernetesDispatcher;
 import io.ret.server.platform.Platform;
 import io.ret.server.platform.events.Instance;
+import io.ret.server.platform.observe.BackgroundLoops;
 
 /**
  * The job system wired from the platform: store, events, the local runner,
@@ -32,7 +33,8 @@ public final class JobModule implements AutoCloseable {
         List<JobHandler> local = onKubernetes
                 ? handlers.stream().filter(h -> !KubernetesDispatcher.dispatchedTypes().contains(h.type())).toList()
                 : handlers;
-        this.runner = new JobRunner(store, events, local, settings, platform.errors(), clock, Instance.id());
+        BackgroundLoops loops = new BackgroundLoops(platform.metrics(), platform.ops()::record, clock);
+        this.runner = new JobRunner(store, events, local, settings, platform.errors(), clock, Instance.id(), loops);
         Jobs.Dispatcher inProcess = new Jobs.Dispatcher() {
             @Override
             public void submitted(JobRecord job) {
@@ -46,7 +48,7 @@ public final class JobModule implements AutoCloseable {
         };
         this.kubernetes = onKubernetes
                 ? new KubernetesDispatcher(new KubernetesClientBuilder().build(), settings.namespace(), store, events,
-                inProcess, usernameOf, settings.resourceTtl(), clock)
+                inProcess, usernameOf, settings.resourceTtl(), clock, loops)
                 : null;
         this.jobs = new Jobs(store, events, onKubernetes ? kubernetes : inProcess, settings, clock);
         this.grpc = new JobGrpcService(jobs, platform.shutdown(), Math.max(500, settings.progressEvery().toMillis() * 8));

@@ -30,4 +30,14 @@ public record JobRecord(
         Instant startedAt,
         Instant updatedAt,
         Instant endedAt) {
+
+    /**
+     * A new job as it enters the queue: pending, no progress, no runner, no attempt yet. The one
+     * place new rows are built (the API's start calls and a worker registering a kubectl resource).
+     */
+    public static JobRecord pending(String id, JobType type, String ownerId, int priority, String subjectId,
+                                    byte[] params, int maxAttempts, String correlationId, Instant now) {
+        return new JobRecord(id, type, ownerId, JobState.PENDING, priority, 0, "queued", 0, 0, subjectId, null, params,
+                null, null, null, 0, maxAttempts, false, null, null, 0, correlationId, now, null, now, null);
+    }
 }

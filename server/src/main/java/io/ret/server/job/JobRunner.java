@@ -10,10 +10,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.ret.server.platform.events.ErrorLog;
+import io.ret.server.platform.observe.BackgroundLoops;
 
 /**
  * The in-process executor: runs pending jobs on virtual threads, at most
@@ -38,11 +38,17 @@ public final class JobRunner implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("job-timers").daemon().factory());
     private final AutoCloseable cancelListener;
+    private final BackgroundLoops.Loop dispatchFailures;
+    private final BackgroundLoops.Loop heartbeatFailures;
+    private final BackgroundLoops.Loop reaperFailures;
     private Thread dispatcher;
     private volatile boolean closed;
 
     public JobRunner(JobStore store, JobEvents events, List<JobHandler> handlers, JobSettings settings, ErrorLog errors,
-                     Clock clock, String runnerId) {
+                     Clock clock, String runnerId, BackgroundLoops loops) {
+        this.dispatchFailures = loops.loop("job-dispatch", LOG);
+        this.heartbeatFailures = loops.loop("job-heartbeat", LOG);
+        this.reaperFailures = loops.loop("job-reaper", LOG);
         this.store = store;
         this.events = events;
         this.handlers = new ConcurrentHashMap<>();
@@ -99,8 +105,9 @@ public final class JobRunner implements AutoCloseable {
                         }
                     }
                 }
+                dispatchFailures.succeeded();
             } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "job dispatch failed (" + e.getMessage() + "); retrying");
+                dispatchFailures.failed("job dispatch failed; retrying", e);
             }
             synchronized (wakeUp) {
                 try {
@@ -130,8 +137,9 @@ public final class JobRunner implements AutoCloseable {
     private void heartbeat() {
         try {
             store.heartbeat(runnerId, List.copyOf(running.keySet()), clock.instant());
+            heartbeatFailures.succeeded();
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "heartbeat failed: " + e.getMessage());
+            heartbeatFailures.failed("heartbeat failed", e);
         }
     }
 
@@ -147,8 +155,9 @@ public final class JobRunner implements AutoCloseable {
                     wake();
                 }
             }
+            reaperFailures.succeeded();
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "reaper pass failed: " + e.getMessage());
+            reaperFailures.failed("reaper pass failed", e);
         }
     }
 

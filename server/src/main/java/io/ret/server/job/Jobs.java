@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.ret.operator.api.RetJobValidation;
 import io.ret.server.platform.Ids;
 import io.ret.server.platform.db.Database;
 import io.ret.server.platform.api.Validate;
@@ -79,14 +80,14 @@ public final class Jobs {
     }
 
     private JobRecord newJob(Principal owner, JobType type, String subjectId, byte[] params, int priority) {
-        if (priority < -10 || priority > 10) {
-            throw ApiException.invalid("priority", "must be between -10 and 10");
+        if (priority < RetJobValidation.MIN_PRIORITY || priority > RetJobValidation.MAX_PRIORITY) {
+            throw ApiException.invalid("priority", "must be between " + RetJobValidation.MIN_PRIORITY + " and "
+                    + RetJobValidation.MAX_PRIORITY);
         }
         Instant now = clock.instant();
         String correlationId = RequestContext.correlationId();
-        return new JobRecord(Ids.newId(), type, owner.userId(), JobState.PENDING, priority, 0, "queued", 0, 0,
-                subjectId, null, params, null, null, null, 0, settings.maxAttempts(), false, null, null, 0,
-                correlationId == null ? Ids.newId() : correlationId, now, null, now, null);
+        return JobRecord.pending(Ids.newId(), type, owner.userId(), priority, subjectId, params, settings.maxAttempts(),
+                correlationId == null ? Ids.newId() : correlationId, now);
     }
 
     private JobRecord announce(JobRecord job) {

@@ -14,6 +14,7 @@ import io.ret.api.v1.GetJobRequest;
 import io.ret.api.v1.Job;
 import io.ret.api.v1.JobState;
 import io.ret.api.v1.Session;
+import io.ret.operator.api.ConversionJob;
 import io.ret.server.job.kubernetes.JobResources;
 import io.ret.server.platform.Engines;
 import io.ret.server.session.archive.ZipBytes;
@@ -79,7 +80,9 @@ class KubernetesDispatcherTest {
                 .containsEntry("ttlSecondsAfterFinished", 3600);
         assertThat(spec.get("options")).isEqualTo(Map.of("mode", "join-repeated", "joinSeparator", ";", "qualifyWithNamespaceUri", false));
         // and a worker reading it back gets the same parameters
-        var request = JobResources.request(cr, JobResources.Kind.CONVERSION_JOB);
+        var typed = kubernetes.client().resources(ConversionJob.class).inNamespace(KubernetesMock.NAMESPACE)
+                .withName("ret-" + job.getId()).get();
+        var request = JobResources.request(typed);
         assertThat(ConversionOptions.parseFrom(request.params()).getJoinSeparator()).isEqualTo(";");
     }
 
@@ -96,7 +99,7 @@ class KubernetesDispatcherTest {
     void aJobWhoseWorkerDiedWithoutAWordEndsFailedWithTheReason() throws Exception {
         Job job = user.startConversion(session().getId(), ConversionOptions.getDefaultInstance());
         // the operator gives up on the resource: the pod was OOM-killed and no retries are left
-        kubernetes.client().genericKubernetesResources(JobResources.API_VERSION, "ConversionJob")
+        kubernetes.client().genericKubernetesResources("ret.io/v1alpha1", "ConversionJob")
                 .inNamespace(KubernetesMock.NAMESPACE).withName("ret-" + job.getId())
                 .editStatus(r -> {
                     // the worker's last word was progress; the operator's condition says why it ended
@@ -118,7 +121,7 @@ class KubernetesDispatcherTest {
     @Test
     void aResourceWithANameOfItsOwnIsFoundByItsJobIdForTheSweepAndForCancel() throws Exception {
         Job job = user.startConversion(session().getId(), ConversionOptions.getDefaultInstance());
-        var resources = kubernetes.client().genericKubernetesResources(JobResources.API_VERSION, "ConversionJob")
+        var resources = kubernetes.client().genericKubernetesResources("ret.io/v1alpha1", "ConversionJob")
                 .inNamespace(KubernetesMock.NAMESPACE);
         // as if applied with kubectl under a name of its own (the uid is the job id when spec.jobId is absent)
         resources.withName("ret-" + job.getId()).delete();

@@ -1,47 +1,55 @@
 package io.ret.server.job.kubernetes;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.ret.api.v1.ConversionOptions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.ret.api.v1.FlattenMode;
 import io.ret.api.v1.IndexingOptions;
 import io.ret.api.v1.StartIndexingRequest;
+import io.ret.operator.api.ConversionJob;
+import io.ret.operator.api.ConversionJobSpec;
+import io.ret.operator.api.ConversionOptions;
+import io.ret.operator.api.IndexJob;
+import io.ret.operator.api.IndexJobSpec;
+import io.ret.operator.api.IndexOptions;
+import io.ret.operator.api.RetJob;
+import io.ret.operator.api.RetJobSpec;
+import io.ret.operator.api.RetJobStatus;
 import io.ret.server.job.JobRecord;
 import io.ret.server.job.JobType;
 
 /**
- * Jobs as ConversionJob / IndexJob custom resources (ret.io/v1alpha1) and
- * back: the spec the dispatcher writes for a job row, and the job parameters a
- * worker reads from a resource applied with kubectl.
+ * Jobs as ConversionJob / IndexJob custom resources (the typed classes of {@code ret-operator-api})
+ * and back: the resource the dispatcher creates for a job row, and the job parameters a worker
+ * reads from a resource applied with kubectl.
  */
 public final class JobResources {
-    public static final String API_VERSION = "ret.io/v1alpha1";
-
     private JobResources() {
     }
 
     public enum Kind {
-        CONVERSION_JOB("ConversionJob", JobType.CONVERSION),
-        INDEX_JOB("IndexJob", JobType.INDEXING);
+        CONVERSION_JOB(ConversionJob.class, JobType.CONVERSION),
+        INDEX_JOB(IndexJob.class, JobType.INDEXING);
 
-        private final String name;
+        private final Class<? extends RetJob<?>> resourceClass;
         private final JobType type;
 
-        Kind(String name, JobType type) {
-            this.name = name;
+        Kind(Class<? extends RetJob<?>> resourceClass, JobType type) {
+            this.resourceClass = resourceClass;
             this.type = type;
         }
 
+        public Class<? extends RetJob<?>> resourceClass() {
+            return resourceClass;
+        }
+
+        /** ConversionJob or IndexJob, as in the resource's {@code kind}. */
         public String resourceName() {
-            return name;
+            return HasMetadata.getKind(resourceClass);
         }
 
         public JobType jobType() {
@@ -57,20 +65,21 @@ public final class JobResources {
             return Optional.empty();
         }
 
+        public static Kind of(RetJob<?> resource) {
+            return switch (resource) {
+                case ConversionJob conversion -> CONVERSION_JOB;
+                case IndexJob indexing -> INDEX_JOB;
+            };
+        }
+
         public static Kind named(String name) {
             for (Kind kind : values()) {
-                if (kind.name.equals(name)) {
+                if (kind.resourceName().equals(name)) {
                     return kind;
                 }
             }
             throw new IllegalArgumentException("unknown kind '" + name + "' (ConversionJob or IndexJob)");
         }
-    }
-
-    /** The RET job a resource runs: spec.jobId when the server created it, else (kubectl) the resource's uid. */
-    public static String jobIdOf(GenericKubernetesResource resource) {
-        String jobId = string(map(resource.getAdditionalProperties().get("spec")).get("jobId"));
-        return jobId.isEmpty() ? resource.getMetadata().getUid() : jobId;
     }
 
     /** The resource name of a job's CR when the server creates it: DNS-1123, derived from the job id. */
@@ -79,127 +88,100 @@ public final class JobResources {
     }
 
     /** The custom resource that runs {@code job} on Kubernetes. */
-    public static GenericKubernetesResource resourceFor(JobRecord job, Kind kind, String ownerUsername, String namespace,
-                                                        long ttlSeconds) throws InvalidProtocolBufferException {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("sessionId", job.subjectId());
-        spec.put("owner", ownerUsername);
-        spec.put("priority", job.priority());
-        spec.put("retries", Math.max(0, job.maxAttempts() - 1));
-        spec.put("ttlSecondsAfterFinished", ttlSeconds);
-        spec.put("cancel", false);
-        spec.put("jobId", job.id());
-        switch (kind) {
-            case CONVERSION_JOB -> spec.put("options", conversionOptions(ConversionOptions.parseFrom(job.params())));
+    public static RetJob<?> resourceFor(JobRecord job, Kind kind, String ownerUsername, String namespace,
+                                        long ttlSeconds) throws InvalidProtocolBufferException {
+        int retries = Math.max(0, job.maxAttempts() - 1);
+        int ttl = (int) Math.min(Integer.MAX_VALUE, ttlSeconds);
+        RetJob<?> resource = switch (kind) {
+            case CONVERSION_JOB -> {
+                var conversion = new ConversionJob();
+                conversion.setSpec(new ConversionJobSpec(job.subjectId(), ownerUsername,
+                        conversionOptions(io.ret.api.v1.ConversionOptions.parseFrom(job.params())), job.priority(),
+                        retries, null, ttl, null, false, job.id()));
+                yield conversion;
+            }
             case INDEX_JOB -> {
                 StartIndexingRequest request = StartIndexingRequest.parseFrom(job.params());
-                spec.put("collection", request.getCollectionId());
-                spec.put("options", indexingOptions(request.getOptions()));
+                var indexing = new IndexJob();
+                indexing.setSpec(new IndexJobSpec(job.subjectId(), ownerUsername, request.getCollectionId(),
+                        indexOptions(request.getOptions()), job.priority(), retries, null, ttl, null, false, job.id()));
+                yield indexing;
             }
-        }
-        return new GenericKubernetesResourceBuilder()
-                .withApiVersion(API_VERSION)
-                .withKind(kind.resourceName())
-                .withNewMetadata()
+        };
+        resource.setMetadata(new ObjectMetaBuilder()
                 .withName(nameOf(job))
                 .withNamespace(namespace)
                 .addToLabels("app.kubernetes.io/managed-by", "ret-server")
                 .addToLabels("ret.io/job-id", job.id())
-                .endMetadata()
-                .withAdditionalProperties(Map.of("spec", spec))
-                .build();
+                .build());
+        return resource;
     }
 
-    private static Map<String, Object> conversionOptions(ConversionOptions o) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (!o.getRecordElement().isEmpty()) {
-            out.put("recordElement", o.getRecordElement());
-        }
-        out.put("mode", o.getMode() == FlattenMode.FLATTEN_MODE_JOIN_REPEATED ? "join-repeated" : "child-tables");
-        if (!o.getJoinSeparator().isEmpty()) {
-            out.put("joinSeparator", o.getJoinSeparator());
-        }
-        out.put("qualifyWithNamespaceUri", o.getQualifyWithNamespaceUri());
-        return out;
+    private static ConversionOptions conversionOptions(io.ret.api.v1.ConversionOptions o) {
+        return new ConversionOptions(
+                o.getRecordElement().isEmpty() ? null : o.getRecordElement(),
+                o.getMode() == FlattenMode.FLATTEN_MODE_JOIN_REPEATED ? ConversionOptions.FlattenMode.JOIN_REPEATED
+                        : ConversionOptions.FlattenMode.CHILD_TABLES,
+                o.getJoinSeparator().isEmpty() ? null : o.getJoinSeparator(),
+                o.getQualifyWithNamespaceUri());
     }
 
-    private static Map<String, Object> indexingOptions(IndexingOptions o) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (o.getMaxChunkChars() > 0) {
-            out.put("maxChunkChars", o.getMaxChunkChars());
-        }
-        if (o.getFilesCount() > 0) {
-            out.put("files", new ArrayList<>(o.getFilesList()));
-        }
-        return out;
+    private static IndexOptions indexOptions(IndexingOptions o) {
+        return new IndexOptions(o.getMaxChunkChars() > 0 ? o.getMaxChunkChars() : null,
+                o.getFilesCount() > 0 ? List.copyOf(o.getFilesList()) : null);
     }
 
-    /** What a resource's spec asks for, as the job row would hold it. */
+    /** What a resource's spec asks for, as the job row holds it. */
     public record Request(String sessionId, String owner, int priority, int retries, byte[] params) {
     }
 
-    public static Request request(GenericKubernetesResource resource, Kind kind) {
-        Map<String, Object> spec = map(resource.getAdditionalProperties().get("spec"));
-        Map<String, Object> options = map(spec.get("options"));
-        byte[] params = switch (kind) {
-            case CONVERSION_JOB -> {
-                ConversionOptions.Builder o = ConversionOptions.newBuilder()
-                        .setRecordElement(string(options.get("recordElement")))
-                        .setJoinSeparator(string(options.get("joinSeparator")))
-                        .setQualifyWithNamespaceUri(Boolean.TRUE.equals(options.get("qualifyWithNamespaceUri")));
-                String mode = string(options.get("mode")).toLowerCase(Locale.ROOT);
-                o.setMode(mode.equals("join-repeated") ? FlattenMode.FLATTEN_MODE_JOIN_REPEATED
-                        : FlattenMode.FLATTEN_MODE_CHILD_TABLES);
-                yield o.build().toByteArray();
-            }
-            case INDEX_JOB -> {
-                IndexingOptions.Builder o = IndexingOptions.newBuilder();
-                if (options.get("maxChunkChars") instanceof Number n) {
-                    o.setMaxChunkChars(n.intValue());
-                }
-                if (options.get("files") instanceof List<?> files) {
-                    files.forEach(f -> o.addFiles(String.valueOf(f)));
-                }
-                yield StartIndexingRequest.newBuilder()
-                        .setSessionId(string(spec.get("sessionId")))
-                        .setCollectionId(string(spec.get("collection")))
-                        .setOptions(o)
-                        .build().toByteArray();
-            }
+    public static Request request(RetJob<?> resource) {
+        RetJobSpec spec = resource.getSpec();
+        byte[] params = switch (resource) {
+            case ConversionJob conversion -> conversionParams(conversion.getSpec().options()).toByteArray();
+            case IndexJob indexing -> StartIndexingRequest.newBuilder()
+                    .setSessionId(indexing.getSpec().sessionId())
+                    .setCollectionId(indexing.getSpec().collection())
+                    .setOptions(indexingParams(indexing.getSpec().options()))
+                    .build().toByteArray();
         };
-        return new Request(string(spec.get("sessionId")), string(spec.get("owner")),
-                spec.get("priority") instanceof Number n ? n.intValue() : 0,
-                spec.get("retries") instanceof Number n ? n.intValue() : 1, params);
+        return new Request(spec.sessionId(), spec.owner(), spec.priorityOrDefault(), spec.retriesOrDefault(), params);
     }
 
-    /** The CR's status.phase, or "" when it has none yet. */
-    public static String phase(GenericKubernetesResource resource) {
-        return string(map(resource.getAdditionalProperties().get("status")).get("phase"));
+    private static io.ret.api.v1.ConversionOptions conversionParams(ConversionOptions options) {
+        var o = io.ret.api.v1.ConversionOptions.newBuilder();
+        if (options == null) {
+            return o.setMode(FlattenMode.FLATTEN_MODE_CHILD_TABLES).build();
+        }
+        Optional.ofNullable(options.recordElement()).ifPresent(o::setRecordElement);
+        Optional.ofNullable(options.joinSeparator()).ifPresent(o::setJoinSeparator);
+        return o.setQualifyWithNamespaceUri(Boolean.TRUE.equals(options.qualifyWithNamespaceUri()))
+                .setMode(options.mode() == ConversionOptions.FlattenMode.JOIN_REPEATED
+                        ? FlattenMode.FLATTEN_MODE_JOIN_REPEATED : FlattenMode.FLATTEN_MODE_CHILD_TABLES)
+                .build();
+    }
+
+    private static IndexingOptions indexingParams(IndexOptions options) {
+        var o = IndexingOptions.newBuilder();
+        if (options != null) {
+            Optional.ofNullable(options.maxChunkChars()).ifPresent(o::setMaxChunkChars);
+            Optional.ofNullable(options.files()).ifPresent(o::addAllFiles);
+        }
+        return o.build();
     }
 
     /**
      * Why the resource ended: the operator's message on its {@code Succeeded} condition (exit code,
      * last log line, deadline...), else the worker's last status message, else "".
      */
-    public static String outcomeMessage(GenericKubernetesResource resource) {
-        Map<String, Object> status = map(resource.getAdditionalProperties().get("status"));
-        if (status.get("conditions") instanceof List<?> conditions) {
-            for (Object condition : conditions) {
-                Map<String, Object> c = map(condition);
-                if ("Succeeded".equals(c.get("type")) && !string(c.get("message")).isEmpty()) {
-                    return string(c.get("message"));
-                }
-            }
+    public static String outcomeMessage(RetJob<?> resource) {
+        RetJobStatus status = resource.getStatus();
+        if (status == null) {
+            return "";
         }
-        return string(status.get("message"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    private static String string(Object value) {
-        return value == null ? "" : value.toString();
+        return status.outcomeCondition()
+                .map(Condition::getMessage)
+                .filter(m -> m != null && !m.isEmpty())
+                .orElse(status.message() == null ? "" : status.message());
     }
 }

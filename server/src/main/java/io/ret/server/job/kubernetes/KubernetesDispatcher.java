@@ -15,11 +15,13 @@ import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.ret.operator.api.Phase;
+import io.ret.operator.api.RetJob;
+import io.ret.operator.api.RetJobSpec;
 import io.ret.server.job.JobEvents;
 import io.ret.server.job.JobRecord;
 import io.ret.server.job.JobState;
@@ -27,6 +29,7 @@ import io.ret.server.job.JobStore;
 import io.ret.server.job.JobType;
 import io.ret.server.job.Jobs;
 import io.ret.server.platform.error.ApiException;
+import io.ret.server.platform.observe.BackgroundLoops;
 
 /**
  * Runs conversion and indexing jobs on Kubernetes: a submitted job becomes a
@@ -48,6 +51,7 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
     private final Function<String, String> usernameOf;
     private final long ttlSeconds;
     private final Clock clock;
+    private final BackgroundLoops.Loop sweepFailures;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("job-dispatch-sweep").daemon().factory());
 
@@ -56,7 +60,8 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
      * @param usernameOf user id to username, for the resource's spec.owner
      */
     public KubernetesDispatcher(KubernetesClient client, String namespace, JobStore store, JobEvents events,
-                                Jobs.Dispatcher local, Function<String, String> usernameOf, Duration ttl, Clock clock) {
+                                Jobs.Dispatcher local, Function<String, String> usernameOf, Duration ttl, Clock clock,
+                                BackgroundLoops loops) {
         this.client = client;
         this.namespace = namespace;
         this.store = store;
@@ -65,6 +70,7 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
         this.usernameOf = usernameOf;
         this.ttlSeconds = ttl.toSeconds();
         this.clock = clock;
+        this.sweepFailures = loops.loop("job-dispatch-sweep", LOG);
     }
 
     /** The job types that run as resources. */
@@ -84,10 +90,9 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
             return;
         }
         try {
-            GenericKubernetesResource resource = JobResources.resourceFor(job, kind.get(), usernameOf.apply(job.ownerId()),
-                    namespace, ttlSeconds);
-            client.genericKubernetesResources(JobResources.API_VERSION, kind.get().resourceName())
-                    .inNamespace(namespace).resource(resource).create();
+            RetJob<?> resource = JobResources.resourceFor(job, kind.get(), usernameOf.apply(job.ownerId()), namespace,
+                    ttlSeconds);
+            client.resource(resource).inNamespace(namespace).create();
         } catch (KubernetesClientException | com.google.protobuf.InvalidProtocolBufferException e) {
             LOG.log(Level.WARNING, "cannot create the resource for job " + job.id(), e);
             store.settle(job.id(), JobState.FAILED, "DISPATCH_FAILED", "the Kubernetes API refused the job: "
@@ -106,15 +111,15 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
             return;
         }
         try {
-            Optional<GenericKubernetesResource> resource = resourcesOf(kind.get()).stream()
-                    .filter(r -> JobResources.jobIdOf(r).equals(job.id())).findFirst();
+            Optional<? extends RetJob<?>> resource = resourcesOf(kind.get()).stream()
+                    .filter(r -> r.retJobId().equals(job.id())).findFirst();
             if (resource.isEmpty()) {
                 LOG.warning("no resource runs job " + job.id() + "; the sweep settles it");
                 return;
             }
-            client.genericKubernetesResources(JobResources.API_VERSION, kind.get().resourceName())
-                    .inNamespace(namespace).withName(resource.get().getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"cancel\":true}}");
+            client.resources(kind.get().resourceClass()).inNamespace(namespace)
+                    .withName(resource.get().getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), RetJobSpec.CANCEL_PATCH);
         } catch (KubernetesClientException e) {
             // the sweep settles it if the resource is gone; the database already says "cancel requested"
             LOG.log(Level.WARNING, "cannot flag job " + job.id() + " cancelled on Kubernetes: " + e.getMessage());
@@ -125,12 +130,12 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
     public void sweep() {
         try {
             Instant now = clock.instant();
-            Map<JobResources.Kind, Map<String, GenericKubernetesResource>> byJobId = new EnumMap<>(JobResources.Kind.class);
+            Map<JobResources.Kind, Map<String, RetJob<?>>> byJobId = new EnumMap<>(JobResources.Kind.class);
             for (JobRecord job : store.unfinished(dispatchedTypes())) {
                 var kind = JobResources.Kind.of(job.type()).orElseThrow();
                 // one list per kind and sweep; kubectl-applied resources have names of their own
-                GenericKubernetesResource resource = byJobId.computeIfAbsent(kind, k -> resourcesOf(k).stream()
-                        .collect(Collectors.toMap(JobResources::jobIdOf, r -> r, (a, b) -> a))).get(job.id());
+                RetJob<?> resource = byJobId.computeIfAbsent(kind, k -> resourcesOf(k).stream()
+                        .collect(Collectors.toMap(RetJob::retJobId, r -> (RetJob<?>) r, (a, b) -> a))).get(job.id());
                 boolean settled = false;
                 if (resource == null) {
                     if (job.createdAt().plus(GRACE_BEFORE_MISSING).isBefore(now)) {
@@ -138,28 +143,27 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
                                 "its " + kind.resourceName() + " resource was deleted", now);
                     }
                 } else {
-                    String phase = JobResources.phase(resource);
                     String message = JobResources.outcomeMessage(resource);
-                    if (phase.equals("Failed")) {
-                        settled = store.settle(job.id(), JobState.FAILED, "WORKER_FAILED",
+                    settled = switch (resource.phase().orElse(Phase.PENDING)) {
+                        case FAILED -> store.settle(job.id(), JobState.FAILED, "WORKER_FAILED",
                                 message.isEmpty() ? "its worker failed" : message, now);
-                    } else if (phase.equals("Cancelled")) {
-                        settled = store.settle(job.id(), JobState.CANCELLED, "CANCELLED",
+                        case CANCELLED -> store.settle(job.id(), JobState.CANCELLED, "CANCELLED",
                                 message.isEmpty() ? "cancelled" : message, now);
-                    }
+                        case PENDING, RUNNING, SUCCEEDED -> false; // a success is the worker's to record
+                    };
                 }
                 if (settled) {
                     events.changed(job.id());
                 }
             }
+            sweepFailures.succeeded();
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "dispatch sweep failed: " + e.getMessage());
+            sweepFailures.failed("dispatch sweep failed", e);
         }
     }
 
-    private List<GenericKubernetesResource> resourcesOf(JobResources.Kind kind) {
-        return client.genericKubernetesResources(JobResources.API_VERSION, kind.resourceName())
-                .inNamespace(namespace).list().getItems();
+    private List<? extends RetJob<?>> resourcesOf(JobResources.Kind kind) {
+        return client.resources(kind.resourceClass()).inNamespace(namespace).list().getItems();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.ret.server;
+package io.ret.server.job.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,10 @@ import io.ret.api.v1.Job;
 import io.ret.api.v1.JobState;
 import io.ret.api.v1.ListOutputsRequest;
 import io.ret.api.v1.Session;
-import io.ret.server.job.kubernetes.JobResources;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.ret.operator.api.ConversionJob;
+import io.ret.operator.api.RetJobSpec;
 import io.ret.server.kube.KubernetesMock;
 import io.ret.server.platform.Engines;
 import io.ret.server.session.archive.ZipBytes;
@@ -58,10 +61,8 @@ class WorkerTest {
     }
 
     private static int runWorker(String name) {
-        var resource = kubernetes.client().genericKubernetesResources(JobResources.API_VERSION, "ConversionJob")
-                .inNamespace(KubernetesMock.NAMESPACE).withName(name);
-        return Worker.runJob(apiOnly.config(), engines, resource, JobResources.Kind.CONVERSION_JOB,
-                new PrintStream(new ByteArrayOutputStream()));
+        var resource = kubernetes.client().resources(ConversionJob.class).inNamespace(KubernetesMock.NAMESPACE).withName(name);
+        return Worker.runJob(apiOnly.config(), engines, resource, new PrintStream(new ByteArrayOutputStream()));
     }
 
     @Test
@@ -127,12 +128,8 @@ class WorkerTest {
                     return;
                 }
             }
-            kubernetes.client().genericKubernetesResources(JobResources.API_VERSION, "ConversionJob")
-                    .inNamespace(KubernetesMock.NAMESPACE).withName("to-cancel")
-                    .edit(r -> {
-                        KubernetesMock.section(r, "spec").put("cancel", true);
-                        return r;
-                    });
+            kubernetes.client().resources(ConversionJob.class).inNamespace(KubernetesMock.NAMESPACE).withName("to-cancel")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), RetJobSpec.CANCEL_PATCH);
         });
         assertThat(runWorker("to-cancel")).isEqualTo(Worker.OK);
         flagger.join();

@@ -12,16 +12,19 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ConversionJobSpec(
-        @Required @Size(min = 1, max = 128)
-        @JsonPropertyDescription("Upload session whose XML archive is converted.")
+public record IndexJobSpec(
+        @Required @Size(min = 1, max = 128) @Pattern(RetJobValidation.ID)
+        @JsonPropertyDescription("Upload session whose CSV outputs are indexed.")
         String sessionId,
         @Required @Pattern(RetJobValidation.USERNAME)
-        @JsonPropertyDescription("RET username the job runs for; it owns the job and its outputs.")
+        @JsonPropertyDescription("RET username the job runs for; it owns the job.")
         String owner,
-        @JsonPropertyDescription("How XML becomes tables; every field optional.")
-        ConversionOptions options,
-        @Min(-10) @Max(10)
+        @Required @Size(min = 1, max = 256)
+        @JsonPropertyDescription("Retrieval collection (id or name) the chunks go into.")
+        String collection,
+        @JsonPropertyDescription("How outputs are chunked; every field optional.")
+        IndexOptions options,
+        @Min(RetJobValidation.MIN_PRIORITY) @Max(RetJobValidation.MAX_PRIORITY)
         @JsonPropertyDescription("Higher starts first among jobs waiting for a worker slot (default 0).")
         Integer priority,
         @Min(0) @Default("1")
@@ -38,6 +41,7 @@ public record ConversionJobSpec(
         @Default("false")
         @JsonPropertyDescription("Set to true to stop the worker; the job ends Cancelled.")
         Boolean cancel,
+        @Pattern(RetJobValidation.ID)
         @JsonPropertyDescription("RET job id, set by the RET server when it created this resource; empty when applied with kubectl.")
         String jobId) implements RetJobSpec {
 }

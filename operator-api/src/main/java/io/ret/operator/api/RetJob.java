@@ -1,5 +1,7 @@
 package io.ret.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -12,4 +14,17 @@ import io.fabric8.kubernetes.client.CustomResource;
 @AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 public abstract sealed class RetJob<S extends RetJobSpec> extends CustomResource<S, RetJobStatus> implements Namespaced
         permits ConversionJob, IndexJob {
+
+    /** The RET job this resource runs: {@code spec.jobId} when the server created it, else (kubectl) its uid. */
+    @JsonIgnore
+    public String retJobId() {
+        String jobId = getSpec() == null ? null : getSpec().jobId();
+        return jobId == null || jobId.isEmpty() ? getMetadata().getUid() : jobId;
+    }
+
+    /** {@code status.phase}, or empty while the operator has not written one. */
+    @JsonIgnore
+    public java.util.Optional<Phase> phase() {
+        return java.util.Optional.ofNullable(getStatus()).map(RetJobStatus::phase);
+    }
 }

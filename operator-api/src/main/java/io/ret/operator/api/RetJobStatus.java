@@ -40,6 +40,14 @@ public record RetJobStatus(
         @JsonPropertyDescription("metadata.generation the operator last acted on (operator).")
         Long observedGeneration) {
 
+    /** The condition that says how the job ended (Unknown while it runs), with the operator's reason and message. */
+    public static final String SUCCEEDED_CONDITION = "Succeeded";
+
+    /** The {@value #SUCCEEDED_CONDITION} condition, if the operator has written one. */
+    public java.util.Optional<Condition> outcomeCondition() {
+        return conditionsOrEmpty().stream().filter(c -> SUCCEEDED_CONDITION.equals(c.getType())).findFirst();
+    }
+
     public List<Condition> conditionsOrEmpty() {
         return conditions == null ? List.of() : conditions;
     }

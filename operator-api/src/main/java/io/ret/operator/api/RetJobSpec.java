@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 /** The spec fields every job kind has. Absent optional fields read as their defaults here. */
 public sealed interface RetJobSpec permits ConversionJobSpec, IndexJobSpec {
     int DEFAULT_RETRIES = 1;
+    /** The JSON merge patch that asks for a job to stop ({@code spec.cancel: true}). */
+    String CANCEL_PATCH = "{\"spec\":{\"cancel\":true}}";
 
     String sessionId();
 

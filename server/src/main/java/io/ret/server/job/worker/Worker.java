@@ -1,0 +1,137 @@
+package io.ret.server.job.worker;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.ret.operator.api.RetJob;
+import io.ret.server.Features;
+import io.ret.server.auth.AccountStore;
+import io.ret.server.job.JobEvents;
+import io.ret.server.job.JobExecution;
+import io.ret.server.job.JobHandler;
+import io.ret.server.job.JobRecord;
+import io.ret.server.job.JobSettings;
+import io.ret.server.job.JobState;
+import io.ret.server.job.JobStore;
+import io.ret.server.platform.Engines;
+import io.ret.server.platform.Platform;
+import io.ret.server.platform.config.ConfigException;
+import io.ret.server.platform.config.ConfigLoader;
+import io.ret.server.platform.config.RetConfig;
+import io.ret.server.platform.events.Instance;
+import io.ret.server.platform.logging.RetLogManager;
+import io.ret.server.platform.observe.BackgroundLoops;
+
+/**
+ * {@code ret worker --kind ConversionJob --name NAME --namespace NS}: runs the one job of a
+ * ConversionJob / IndexJob resource in a worker pod, with the same execution code as the server's
+ * executor. A resource applied with kubectl gets its job row here ({@link WorkerRegistration});
+ * progress goes to the row, to the job events and (at a bounded rate) to the resource's status
+ * ({@link ResourceStatus}); {@link WorkerRun} claims and runs it. Nothing is ever half-published.
+ */
+public final class Worker {
+    private static final Logger LOG = Logger.getLogger(Worker.class.getName());
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    /** Stopped by SIGTERM before the job ended: it goes back to the queue for the next attempt. */
+    public static final int STOPPED = 143;
+
+    private Worker() {
+    }
+
+    /** The {@code worker} command: its options (after the command word) and where usage errors go. */
+    public static int run(List<String> options, PrintStream err) {
+        WorkerArguments arguments;
+        RetConfig config;
+        try {
+            arguments = WorkerArguments.parse(options);
+            config = RetConfig.from(ConfigLoader.load(Map.of()));
+        } catch (WorkerArguments.Invalid e) {
+            err.println(e.getMessage());
+            return USAGE;
+        } catch (ConfigException e) {
+            err.println("ret worker: " + e.getMessage());
+            return USAGE;
+        }
+        if (config.database().embedded() || config.redis().embedded()) {
+            err.println("ret worker: a worker needs RET_DB_URL and RET_REDIS_URL (it never starts embedded engines)");
+            return USAGE;
+        }
+        // on SIGTERM the log is flushed only once everything below is closed (and has logged)
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                closed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            RetLogManager.finish();
+        }, "worker-log-flush"));
+        try (KubernetesClient client = new KubernetesClientBuilder().build();
+             Engines engines = Engines.open(config)) {
+            return runJob(config, engines, client.resources(arguments.kind().resourceClass())
+                    .inNamespace(arguments.namespace()).withName(arguments.name()), err);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "worker failed", e);
+            err.println("ret worker: " + e.getMessage());
+            return FAILED;
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** Runs the job of {@code resource} on open engines; the exit code the pod ends with. */
+    public static int runJob(RetConfig config, Engines engines, Resource<? extends RetJob<?>> resource, PrintStream err) {
+        RetJob<?> cr = resource.get();
+        if (cr == null) {
+            err.println("ret worker: resource not found");
+            return USAGE;
+        }
+        Clock clock = Clock.systemUTC();
+        Platform platform = Platform.open(config, engines);
+        BackgroundLoops loops = new BackgroundLoops(platform.metrics(), platform.ops()::record, clock);
+        JobSettings settings = JobSettings.from(config.settings());
+        JobStore store = new JobStore(engines.db());
+        ResourceStatus status = new ResourceStatus(resource, loops.loop("worker-status", LOG));
+        try (Features features = Features.create(platform);
+             JobEvents events = new JobEvents(engines.redis(), store)) {
+            var registration = new WorkerRegistration(store, new AccountStore(engines.db()), features.sessions(), clock)
+                    .register(cr);
+            if (registration instanceof WorkerRegistration.Outcome.Refused(String problem)) {
+                status.message(problem);
+                LOG.severe(problem);
+                return FAILED;
+            }
+            JobRecord registered = ((WorkerRegistration.Outcome.Registered) registration).job();
+            status.progress(registered, registered.progress(), "waiting for the job", true);
+            var run = new WorkerRun(store, events, resource, status, settings, clock, Instance.id(), loops);
+            Optional<JobRecord> claimed = run.claim(registered.id());
+            if (claimed.isEmpty()) {
+                JobRecord now = store.get(registered.id()).orElseThrow();
+                status.progress(now, now.progress(), now.phase(), true);
+                status.outcome(now.state());
+                return now.state() == JobState.SUCCEEDED || now.state() == JobState.CANCELLED ? OK : FAILED;
+            }
+            JobRecord job = claimed.get();
+            LOG.info("job " + job.id() + " (" + cr.getKind() + " " + cr.getMetadata().getName() + ") running, attempt "
+                    + job.attempts() + " of " + job.maxAttempts());
+            events.publish(job);
+            JobHandler handler = features.jobHandlers(clock).stream().filter(h -> h.type() == job.type()).findFirst()
+                    .orElseThrow();
+            return run.execute(new JobExecution(job, handler, store, events, platform.errors(), clock, Instance.id(),
+                    settings.progressEvery(), (j, percent, phase) -> status.progress(j, percent, phase, false)));
+        }
+    }
+}
