@@ -36,8 +36,7 @@ import io.ret.server.query.Queries;
 import io.ret.server.query.QueryGrpcService;
 import io.ret.server.query.QuerySettings;
 import io.ret.server.query.SqlSandbox;
-import io.ret.server.query.ask.ExactAnswers;
-import io.ret.server.query.ask.SessionDictionaries;
+import io.ret.server.query.ask.TabularAnswerers;
 import io.ret.server.session.SessionGrpcService;
 import io.ret.server.session.Sessions;
 
@@ -109,8 +108,8 @@ public final class RetServer implements AutoCloseable {
                     new ComparisonGrpcService(features.comparisons(), sessions, jobModule.jobs(),
                             features.comparisonSettings()),
                     features.rag().grpcService(userId -> auth.accounts().byId(userId).isPresent(), sessions,
-                            jobModule.jobs(), clock, new ExactAnswers(features.sessions(),
-                                    new SessionDictionaries(features.sessions(), features.storage()), sql)),
+                            jobModule.jobs(), clock, TabularAnswerers.create(config, features.sessions(),
+                                    features.storage(), sql)),
                     jobModule.grpcService(),
                     new QueryGrpcService(new Queries(sessions, sql))));
             services.addAll(extraServices.apply(platform));

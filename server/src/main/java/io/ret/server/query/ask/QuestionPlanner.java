@@ -95,7 +95,7 @@ final class QuestionPlanner {
             filters.add(new TabularQuery.Compare(column.get(), operator(comparison.group(1)), new BigDecimal(comparison.group(2))));
         }
         Integer n = q.count();
-        String groupBy = groupBy(q, table, link, measure);
+        String groupBy = groupBy(table, link, measure);
         if ((shape == Shape.MAX || shape == Shape.MIN) && n != null) {
             shape = shape == Shape.MAX ? Shape.TOP : Shape.BOTTOM;
         }
@@ -109,6 +109,11 @@ final class QuestionPlanner {
         }
         return new Planned(new TabularQuery(shape, table.table().name(), measure, filters, shape == Shape.LIST ? null : groupBy,
                 groupBy == null ? LIST_LIMIT : 50));
+    }
+
+    /** Whether the question has the cue words of a figure or a filtered list (how many, total, top, list...). */
+    static boolean asksForFigures(String question) {
+        return shape(QuestionWords.of(question)).isPresent();
     }
 
     private static Optional<Shape> shape(QuestionWords q) {
@@ -194,7 +199,7 @@ final class QuestionPlanner {
     }
 
     /** "per city", "by status", "for each customer", "which customers": a named text column not used as a filter. */
-    private static String groupBy(QuestionWords q, Table table, Link link, String measure) {
+    private static String groupBy(Table table, Link link, String measure) {
         for (String column : link.mentioned()) {
             if (column.equals(measure) || table.numeric(column)
                     || link.filters().stream().anyMatch(f -> f.column().equals(column))) {
