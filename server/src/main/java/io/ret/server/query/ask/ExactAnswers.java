@@ -51,6 +51,9 @@ public final class ExactAnswers implements TabularAnswerer {
 
     @Override
     public Outcome answer(List<String> sessionIds, String question) {
+        if (!QuestionPlanner.asksForFigures(question)) {
+            return new NotTabular(); // most questions: no session or dictionary is touched
+        }
         List<Indexed> indexed = indexed(sessionIds);
         if (indexed.isEmpty()) {
             return new NotTabular();

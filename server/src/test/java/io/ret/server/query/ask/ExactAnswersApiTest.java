@@ -188,6 +188,18 @@ class ExactAnswersApiTest {
     }
 
     @Test
+    void aCountPerGroupWithAComparisonIsExactAndLargestFirst() {
+        Map<String, Long> perCity = new TreeMap<>();
+        orders(i -> amount(i).compareTo(new BigDecimal("150")) > 0).forEach(i -> perCity.merge(city(i), 1L, Long::sum));
+        String expected = perCity.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> "- " + e.getKey() + ": " + e.getValue()).reduce((a, b) -> a + "\n" + b).orElseThrow();
+        Answer answer = ask(orders, "How many orders per city have an amount over 150?");
+        assertThat(answer.exact()).isTrue();
+        assertThat(answer.text()).contains("per city").contains("amount > 150").contains(expected);
+    }
+
+    @Test
     void fewMatchingRowsAreCitedOneByOneWithTheirRowAndKey() {
         List<Integer> matching = orders(i -> city(i).equals("Turin") && status(i).equals("cancelled"));
         assertThat(matching).hasSizeBetween(1, 5);
