@@ -28,6 +28,11 @@ import io.ret.server.auth.AuthModule;
 import io.ret.server.comparison.ComparisonGrpcService;
 import io.ret.server.conversion.ConversionGrpcService;
 import io.ret.server.job.JobModule;
+import io.ret.server.query.Queries;
+import io.ret.server.query.QueryGrpcService;
+import io.ret.server.query.QuerySettings;
+import io.ret.server.query.SqlSandbox;
+import io.ret.server.query.ask.TabularAnswerers;
 import io.ret.server.session.SessionGrpcService;
 import io.ret.server.session.Sessions;
 
@@ -88,6 +93,7 @@ public final class RetServer implements AutoCloseable {
             Sessions sessions = new Sessions(features.sessions(), features.storage(), features.sessionSettings(),
                     jobModule.jobs(), accountLimits(auth), engines.db(), clock);
 
+            SqlSandbox sql = new SqlSandbox(QuerySettings.from(config));
             List<BindableService> services = new ArrayList<>(List.of(
                     auth.grpcService(),
                     new AdminGrpcService(administration, platform.audit(), platform.ops(), platform.errors()),
@@ -96,8 +102,10 @@ public final class RetServer implements AutoCloseable {
                     new ComparisonGrpcService(features.comparisons(), sessions, jobModule.jobs(),
                             features.comparisonSettings()),
                     features.rag().grpcService(userId -> auth.accounts().byId(userId).isPresent(), sessions,
-                            jobModule.jobs(), clock),
-                    jobModule.grpcService()));
+                            jobModule.jobs(), clock, TabularAnswerers.create(config, features.sessions(),
+                                    features.storage(), sql)),
+                    jobModule.grpcService(),
+                    new QueryGrpcService(new Queries(sessions, sql))));
             services.addAll(extraServices.apply(platform));
             Map<String, Supplier<String>> documents = Map.of("/.well-known/jwks.json", auth::jwksJson);
 

@@ -12,15 +12,15 @@ import java.util.SplittableRandom;
  * (one cell), 0.5% removed and 0.5% added, each side in its own random order. Cell values are a
  * function of (id, column), so no rows need to be held in memory, even for 10 million rows.
  */
-final class PairGenerator {
+public final class PairGenerator {
     /** The changes the generator made, to check both tools against. */
-    record Expected(long added, long removed, long modified) {
+    public record Expected(long added, long removed, long modified) {
     }
 
     private PairGenerator() {
     }
 
-    static Expected write(Path left, Path right, int rows, long seed) throws IOException {
+    public static Expected write(Path left, Path right, int rows, long seed) throws IOException {
         int addedRows = rows / 200;
         long removed = 0, modified = 0;
         int[] leftOrder = permutation(rows, seed);

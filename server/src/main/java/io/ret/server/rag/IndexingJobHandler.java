@@ -15,6 +15,7 @@ import io.ret.server.job.JobHandler;
 import io.ret.server.job.JobRecord;
 import io.ret.server.job.JobType;
 import io.ret.server.platform.error.ApiException;
+import io.ret.server.query.ask.SessionDictionaries;
 import io.ret.server.rag.CollectionStore.CollectionRecord;
 import io.ret.server.rag.embed.CachedEmbeddingModel;
 import io.ret.server.session.OutputRecord;
@@ -90,6 +91,7 @@ public final class IndexingJobHandler implements JobHandler {
         List<CollectionStore.IndexedSession> before = collections.sessions(collection.id()).stream()
                 .filter(s -> s.sessionId().equals(session.id())).toList();
         collections.indexed(collection.id(), session.id(), result.chunks(), clock.instant());
+        new SessionDictionaries(sessions, storage).index(session); // the values exact answers link questions to
         IndexingSummary summary = IndexingSummary.newBuilder()
                 .setFilesIndexed(result.files())
                 .setChunksIndexed(result.chunks())

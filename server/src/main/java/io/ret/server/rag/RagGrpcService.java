@@ -50,6 +50,8 @@ import io.ret.server.platform.grpc.Protos;
 import io.ret.server.platform.grpc.RequestContext;
 import io.ret.server.platform.grpc.ShutdownSignal;
 import io.ret.server.platform.security.Principal;
+import io.ret.server.query.ask.ExactAnswerProtos;
+import io.ret.server.query.ask.TabularAnswerer;
 import io.ret.server.rag.CollectionStore.CollectionRecord;
 import io.ret.server.rag.ConversationStore.ConversationRecord;
 import io.ret.server.rag.ConversationStore.MessageRecord;
@@ -75,9 +77,10 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
     private final Jobs jobs;
     private final ShutdownSignal shutdown;
     private final Clock clock;
+    private final TabularAnswerer tabular;
 
     public RagGrpcService(Collections collections, ConversationStore conversations, Supplier<RagEngine> rag, Sessions sessions,
-                          Jobs jobs, ShutdownSignal shutdown, Clock clock) {
+                          Jobs jobs, ShutdownSignal shutdown, Clock clock, TabularAnswerer tabular) {
         this.collections = collections;
         this.conversations = conversations;
         this.rag = rag;
@@ -85,6 +88,7 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
         this.jobs = jobs;
         this.shutdown = shutdown;
         this.clock = clock;
+        this.tabular = tabular;
     }
 
     private Collection describe(CollectionRecord c) {
@@ -203,6 +207,21 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
         call.onNext(ChatResponse.newBuilder().setStarted(ChatStarted.newBuilder()
                 .setConversationId(conversation.id()).setMessageId(answerId)).build());
 
+        // counting, sums, extremes, top-N: computed with SQL over the tables, not read from retrieved text
+        var exact = tabular.answer(collections.store().sessions(collection.id()).stream()
+                .map(CollectionStore.IndexedSession::sessionId).toList(), question);
+        if (exact instanceof TabularAnswerer.Answered answered) {
+            call.onNext(ChatResponse.newBuilder().setToken(answered.text()).build());
+            List<Citation> cited = answered.sources().stream().map(ExactAnswerProtos::citation).toList();
+            cited.forEach(c -> call.onNext(ChatResponse.newBuilder().setCitation(c).build()));
+            call.onNext(ChatResponse.newBuilder().setUsage(ExactAnswerProtos.usage(answered)).build());
+            save(answerId, conversation, answered.text(), cited);
+            call.onCompleted();
+            return;
+        }
+        if (exact instanceof TabularAnswerer.Declined declined) {
+            call.onNext(ChatResponse.newBuilder().setToken(declined.note()).build());
+        }
         Retrieval retrieval = retrieve(collection, question, request.getOptions());
         if (retrieval.nothingRelevant()) {
             call.onNext(ChatResponse.newBuilder().setToken(NOTHING_RELEVANT).build());
@@ -211,7 +230,7 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
             call.onCompleted();
             return;
         }
-        StringBuilder answer = new StringBuilder();
+        StringBuilder answer = new StringBuilder(exact instanceof TabularAnswerer.Declined d ? d.note() : "");
         io.ret.server.rag.chat.ChatUsage usage;
         try {
             usage = rag.get().chat().answer(new io.ret.server.rag.chat.ChatRequest(question, retrieval.context(), history),

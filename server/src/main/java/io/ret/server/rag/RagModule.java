@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import io.ret.server.job.Jobs;
 import io.ret.server.platform.Platform;
+import io.ret.server.query.ask.TabularAnswerer;
 import io.ret.server.session.SessionStorage;
 import io.ret.server.session.SessionStore;
 import io.ret.server.session.Sessions;
@@ -43,10 +44,12 @@ public final class RagModule implements AutoCloseable {
         return new IndexingJobHandler(this::engine, collectionStore, sessions, storage, clock);
     }
 
-    public RagGrpcService grpcService(Collections.Users users, Sessions sessions, Jobs jobs, Clock clock) {
+    /** @param tabular answers questions that need counting or sums with SQL, before retrieval is asked */
+    public RagGrpcService grpcService(Collections.Users users, Sessions sessions, Jobs jobs, Clock clock,
+                                      TabularAnswerer tabular) {
         Supplier<RagEngine> rag = this::engine;
         return new RagGrpcService(new Collections(collectionStore, rag, users, clock),
-                new ConversationStore(platform.db()), rag, sessions, jobs, platform.shutdown(), clock);
+                new ConversationStore(platform.db()), rag, sessions, jobs, platform.shutdown(), clock, tabular);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +45,8 @@ final class FakeAzureOpenAi implements AutoCloseable {
     final List<String> embeddedTexts = Collections.synchronizedList(new ArrayList<>());
     final List<JsonNode> chatRequests = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger requests = new AtomicInteger();
+    /** Scripted replies to (non-streamed) chat requests that offer tools; each is given the request body. */
+    final Deque<Function<JsonNode, ObjectNode>> toolTurns = new ConcurrentLinkedDeque<>();
     volatile List<String> answerTokens = List.of("Order ", "ORD-1 ", "is ", "shipped ", "[1]", ".");
     volatile long tokenDelayMillis;
     private final HttpServer server;
@@ -97,7 +100,12 @@ final class FakeAzureOpenAi implements AutoCloseable {
             embeddings(ex, body);
         } else if (path.matches("/openai/deployments/[^/]+/chat/completions")) {
             chatRequests.add(body);
-            chat(ex, fault instanceof BreakAfter b ? b.tokens() : null);
+            Function<JsonNode, ObjectNode> turn = body.has("tools") ? toolTurns.poll() : null;
+            if (turn != null) {
+                completion(ex, turn.apply(body));
+            } else {
+                chat(ex, fault instanceof BreakAfter b ? b.tokens() : null);
+            }
         } else {
             send(ex, 404, "{}");
         }
@@ -162,6 +170,26 @@ final class FakeAzureOpenAi implements AutoCloseable {
         usage.putObject("usage").put("prompt_tokens", 120).put("completion_tokens", tokens.size()).put("total_tokens", 120 + tokens.size());
         event(out, JSON.writeValueAsString(usage));
         event(out, "[DONE]");
+    }
+
+    /** An assistant message calling {@code tool} with {@code arguments} (JSON text). */
+    static ObjectNode toolCall(String tool, String arguments) {
+        ObjectNode message = JSON.createObjectNode().put("role", "assistant").putNull("content");
+        message.putArray("tool_calls").addObject().put("id", "call_" + Math.abs(arguments.hashCode())).put("type", "function")
+                .putObject("function").put("name", tool).put("arguments", arguments);
+        return message;
+    }
+
+    static ObjectNode text(String content) {
+        return JSON.createObjectNode().put("role", "assistant").put("content", content);
+    }
+
+    private void completion(HttpExchange ex, ObjectNode message) throws IOException {
+        ObjectNode response = chunk().put("object", "chat.completion");
+        response.putArray("choices").addObject().put("index", 0)
+                .put("finish_reason", message.has("tool_calls") ? "tool_calls" : "stop").set("message", message);
+        response.putObject("usage").put("prompt_tokens", 200).put("completion_tokens", 20).put("total_tokens", 220);
+        send(ex, 200, JSON.writeValueAsString(response));
     }
 
     private void pause() {
