@@ -43,7 +43,13 @@ public final class Jobs {
     }
 
     public JobRecord submit(Principal owner, JobType type, String subjectId, byte[] params, int priority) {
-        JobRecord job = newJob(owner, type, subjectId, params, priority);
+        return submit(owner, type, subjectId, params, priority, 0, "queued");
+    }
+
+    /** As {@link #submit(Principal, JobType, String, byte[], int)}, with the work known before it starts. */
+    public JobRecord submit(Principal owner, JobType type, String subjectId, byte[] params, int priority, long workTotal,
+                            String phase) {
+        JobRecord job = newJob(owner, type, subjectId, params, priority, workTotal, phase);
         store.insert(job);
         return announce(job);
     }
@@ -54,7 +60,7 @@ public final class Jobs {
      */
     public JobRecord submitIfIdle(Principal owner, JobType type, String subjectId, byte[] params, int priority,
             String what) {
-        JobRecord job = newJob(owner, type, subjectId, params, priority);
+        JobRecord job = newJob(owner, type, subjectId, params, priority, 0, "queued");
         whileIdle(subjectId, what, c -> {
             JobStore.insert(c, job);
             return null;
@@ -78,13 +84,14 @@ public final class Jobs {
         }
     }
 
-    private JobRecord newJob(Principal owner, JobType type, String subjectId, byte[] params, int priority) {
+    private JobRecord newJob(Principal owner, JobType type, String subjectId, byte[] params, int priority, long workTotal,
+                             String phase) {
         if (priority < -10 || priority > 10) {
             throw ApiException.invalid("priority", "must be between -10 and 10");
         }
         Instant now = clock.instant();
         String correlationId = RequestContext.correlationId();
-        return new JobRecord(Ids.newId(), type, owner.userId(), JobState.PENDING, priority, 0, "queued", 0, 0,
+        return new JobRecord(Ids.newId(), type, owner.userId(), JobState.PENDING, priority, 0, phase, 0, workTotal,
                 subjectId, null, params, null, null, null, 0, settings.maxAttempts(), false, null, null, 0,
                 correlationId == null ? Ids.newId() : correlationId, now, null, now, null);
     }

@@ -45,16 +45,18 @@ class RagApiTest {
     private static RagServiceGrpc.RagServiceBlockingStub aliceRag;
     private static Collection collection;
     private static Session session;
+    private static Job startedIndexing;
 
     static String orders() {
-        StringBuilder csv = new StringBuilder("order_id,customer,city,status,amount\n");
+        StringBuilder csv = new StringBuilder("order_id,customer,city,status,amount,note\n");
         String[] cities = {"Berlin", "Lisbon", "Oslo", "Porto", "Turin"};
         String[] statuses = {"shipped", "pending", "cancelled", "delivered"};
         for (int i = 1; i <= 120; i++) {
             csv.append("ORD-2024-").append(String.format("%05d", i)).append(",Customer ").append(i).append(',')
                     .append(cities[i % cities.length]).append(',').append(statuses[i % statuses.length]).append(',')
-                    .append(10 * i).append(".00\n");
+                    .append(10 * i).append(".00,\n");
         }
+        csv.append("ORD-2024-00121,Harbour Ltd,Oslo,pending,99.00,parcel left at the back door\n");
         return csv.toString();
     }
 
@@ -69,6 +71,7 @@ class RagApiTest {
                 .setDescription("2024 orders").build());
         Job job = aliceRag.startIndexing(StartIndexingRequest.newBuilder().setSessionId(session.getId())
                 .setCollectionId(collection.getId()).build());
+        startedIndexing = job;
         List<Job> seen = alice.watch(job.getId());
         Job done = seen.getLast();
         assertThat(done.getState()).as("error %s", done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
@@ -215,6 +218,87 @@ class RagApiTest {
         assertThat(seen.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         assertThat(aliceRag.getCollection(GetCollectionRequest.newBuilder().setCollectionId(target.getId()).build())
                 .getChunkCount()).isZero();
+    }
+
+    @Test
+    void startIndexingSaysHowMuchWorkThereIsBeforeItRuns() {
+        assertThat(startedIndexing.getState()).isEqualTo(JobState.JOB_STATE_PENDING);
+        assertThat(startedIndexing.getWorkUnit()).isEqualTo("chunks");
+        assertThat(startedIndexing.getWorkTotal()).as("121 rows, one chunk each").isEqualTo(121);
+        assertThat(startedIndexing.getPhase()).contains("121 rows").contains("121 chunks");
+        assertThat(startedIndexing.hasEstimatedTimeRemaining()).as("no pace yet").isFalse();
+    }
+
+    @Test
+    void hybridSearchKeepsAnExactKeywordMatchThatDenseSearchRanksBelowTheThreshold() {
+        SearchRequest.Builder search = SearchRequest.newBuilder().setCollectionId(collection.getId()).setQuery("back door");
+        var dense = aliceRag.search(search.setOptions(RetrievalOptions.newBuilder().setMinScore(0.95)
+                .setMode(io.ret.api.v1.RetrievalMode.RETRIEVAL_MODE_DENSE)).build()).getHitsList();
+        assertThat(dense).as("no chunk is that similar").isEmpty();
+
+        var hybrid = aliceRag.search(search.setOptions(RetrievalOptions.newBuilder().setMinScore(0.95)).build()).getHitsList();
+        assertThat(hybrid).isNotEmpty();
+        assertThat(hybrid.getFirst().getChunk().getText()).contains("ORD-2024-00121").contains("back door");
+        assertThat(hybrid.getFirst().getKeywordRank()).isEqualTo(1);
+    }
+
+    @Test
+    void hybridHitsCarryTheirDenseAndKeywordRanks() {
+        var hits = aliceRag.search(SearchRequest.newBuilder().setCollectionId(collection.getId())
+                .setQuery("order ORD-2024-00077 shipped to Porto").build()).getHitsList();
+        assertThat(hits).isNotEmpty();
+        assertThat(hits.getFirst().getChunk().getText()).contains("ORD-2024-00077");
+        assertThat(hits.getFirst().getKeywordRank()).isEqualTo(1);
+        assertThat(hits).anySatisfy(h -> assertThat(h.getDenseRank()).isPositive());
+        assertThat(hits).allSatisfy(h -> assertThat(h.getDenseRank() + h.getKeywordRank()).isPositive());
+    }
+
+    @Test
+    void citationMarkersRunFromOneWithoutGapsAndEachCitesTheOneRowQuoted() {
+        List<ChatResponse> events = new ArrayList<>();
+        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
+                .setQuestion("Which orders went to Turin and were cancelled?").build()).forEachRemaining(events::add);
+        String answer = events.stream().filter(ChatResponse::hasToken).map(ChatResponse::getToken).reduce("", String::concat);
+        var citations = events.stream().filter(ChatResponse::hasCitation).map(ChatResponse::getCitation).toList();
+
+        assertThat(citations).hasSizeGreaterThan(1);
+        assertThat(citations).extracting(c -> c.getMarker())
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, citations.size()).boxed().toList());
+        var markers = java.util.regex.Pattern.compile("\\[(\\d+)]").matcher(answer).results()
+                .map(m -> Integer.parseInt(m.group(1))).collect(java.util.stream.Collectors.toSet());
+        assertThat(markers).isEqualTo(java.util.stream.IntStream.rangeClosed(1, citations.size()).boxed()
+                .collect(java.util.stream.Collectors.toSet()));
+        for (var c : citations) {
+            assertThat(c.getFirstRow()).isEqualTo(c.getLastRow());
+            String id = String.format("ORD-2024-%05d", c.getFirstRow());
+            assertThat(c.getSnippet()).startsWith("order_id,customer,city,status,amount,note\n" + id + ",");
+            assertThat(answer).contains("row " + c.getFirstRow() + ": order_id=" + id);
+        }
+    }
+
+    @Test
+    void anExtractiveFollowUpResolvesThroughTheRecordThePreviousAnswerCited() {
+        List<ChatResponse> first = new ArrayList<>();
+        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
+                .setQuestion("What is the status of order ORD-2024-00042?").build()).forEachRemaining(first::add);
+        String conversationId = first.getFirst().getStarted().getConversationId();
+
+        List<ChatResponse> followUp = new ArrayList<>();
+        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setConversationId(conversationId)
+                .setQuestion("and who is its customer?").build()).forEachRemaining(followUp::add);
+        String answer = followUp.stream().filter(ChatResponse::hasToken).map(ChatResponse::getToken).reduce("", String::concat);
+        assertThat(followUp.getLast().getUsage().getExtractive()).isTrue();
+        assertThat(answer.lines().skip(1).findFirst().orElseThrow()).contains("customer=Customer 42,");
+        var citation = followUp.stream().filter(ChatResponse::hasCitation).findFirst().orElseThrow().getCitation();
+        assertThat(citation.getMarker()).isEqualTo(1);
+        assertThat(citation.getFirstRow()).isEqualTo(42);
+        assertThat(citation.getLastRow()).isEqualTo(42);
+
+        List<ChatResponse> fresh = new ArrayList<>();
+        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
+                .setQuestion("and who is its customer?").build()).forEachRemaining(fresh::add);
+        assertThat(fresh.stream().filter(ChatResponse::hasToken).map(ChatResponse::getToken).reduce("", String::concat))
+                .as("without the conversation there is nothing to refer to").doesNotContain("Customer 42,");
     }
 
     @Test
