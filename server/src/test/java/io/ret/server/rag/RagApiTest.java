@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 class RagApiTest {
     private static TestServer server;
     private static SessionClient alice;
-    private static RagServiceGrpc.RagServiceBlockingStub aliceRag;
+    private static RagServiceGrpc.RagServiceBlockingStub aliceStub;
     private static Collection collection;
     private static Session session;
     private static Job startedIndexing;
@@ -64,12 +64,11 @@ class RagApiTest {
     static void start() throws Exception {
         server = TestServer.start();
         alice = SessionClient.newUser(server, "rag-alice");
-        aliceRag = TestServer.bearer(RagServiceGrpc.newBlockingStub(server.channel()), alice.token())
-                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        aliceStub = TestServer.bearer(RagServiceGrpc.newBlockingStub(server.channel()), alice.token());
         session = alice.upload("orders.zip", ZipBytes.zip(Map.of("orders.csv", orders())));
-        collection = aliceRag.createCollection(CreateCollectionRequest.newBuilder().setName("orders")
+        collection = aliceRag().createCollection(CreateCollectionRequest.newBuilder().setName("orders")
                 .setDescription("2024 orders").build());
-        Job job = aliceRag.startIndexing(StartIndexingRequest.newBuilder().setSessionId(session.getId())
+        Job job = aliceRag().startIndexing(StartIndexingRequest.newBuilder().setSessionId(session.getId())
                 .setCollectionId(collection.getId()).build());
         startedIndexing = job;
         List<Job> seen = alice.watch(job.getId());
@@ -79,6 +78,11 @@ class RagApiTest {
         assertThat(done.getWorkTotal()).isEqualTo(done.getResult().getIndexing().getChunksIndexed());
     }
 
+    /** A deadline per call (a stub's deadline is absolute: one made at start would run out on a slow machine). */
+    private static RagServiceGrpc.RagServiceBlockingStub aliceRag() {
+        return aliceStub.withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
     @AfterAll
     static void stop() {
         server.close();
@@ -86,25 +90,25 @@ class RagApiTest {
 
     @Test
     void indexingFillsTheCollectionAndReindexingReplacesNotDuplicates() {
-        Collection indexed = aliceRag.getCollection(GetCollectionRequest.newBuilder().setCollectionId(collection.getId()).build());
+        Collection indexed = aliceRag().getCollection(GetCollectionRequest.newBuilder().setCollectionId(collection.getId()).build());
         long chunks = indexed.getChunkCount();
         assertThat(chunks).isPositive();
         assertThat(indexed.getSessionIdsList()).containsExactly(session.getId());
         assertThat(indexed.getEmbeddingModel()).containsIgnoringCase("minilm");
         assertThat(indexed.getDimensions()).isEqualTo(384);
 
-        Job again = alice.await(aliceRag.startIndexing(StartIndexingRequest.newBuilder().setSessionId(session.getId())
+        Job again = alice.await(aliceRag().startIndexing(StartIndexingRequest.newBuilder().setSessionId(session.getId())
                 .setCollectionId(collection.getId()).build()).getId());
         assertThat(again.getResult().getIndexing().getChunksReplaced()).isEqualTo(chunks);
         assertThat(again.getResult().getIndexing().getChunksCached()).as("same text, same model: from the cache")
                 .isEqualTo(chunks);
-        assertThat(aliceRag.getCollection(GetCollectionRequest.newBuilder().setCollectionId(collection.getId()).build())
+        assertThat(aliceRag().getCollection(GetCollectionRequest.newBuilder().setCollectionId(collection.getId()).build())
                 .getChunkCount()).isEqualTo(chunks);
     }
 
     @Test
     void searchFindsExactIdentifiers() {
-        var hits = aliceRag.search(SearchRequest.newBuilder().setCollectionId(collection.getId())
+        var hits = aliceRag().search(SearchRequest.newBuilder().setCollectionId(collection.getId())
                 .setQuery("What is the status of order ORD-2024-00077?").build()).getHitsList();
         assertThat(hits).isNotEmpty();
         assertThat(hits.getFirst().getChunk().getText()).contains("ORD-2024-00077");
@@ -116,7 +120,7 @@ class RagApiTest {
     @Test
     void chatStreamsTokensThenCitationsThenUsageAndKeepsTheConversation() {
         List<ChatResponse> events = new ArrayList<>();
-        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
+        aliceRag().chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
                 .setQuestion("What is the status of order ORD-2024-00042?").build()).forEachRemaining(events::add);
         assertThat(events.getFirst().hasStarted()).isTrue();
         assertThat(events.getLast().hasUsage()).isTrue();
@@ -139,24 +143,24 @@ class RagApiTest {
 
         String conversationId = events.getFirst().getStarted().getConversationId();
         List<ChatResponse> followUp = new ArrayList<>();
-        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setConversationId(conversationId)
+        aliceRag().chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setConversationId(conversationId)
                 .setQuestion("And ORD-2024-00043?").build()).forEachRemaining(followUp::add);
         assertThat(followUp.getFirst().getStarted().getConversationId()).isEqualTo(conversationId);
 
-        var conversation = aliceRag.getConversation(GetConversationRequest.newBuilder()
+        var conversation = aliceRag().getConversation(GetConversationRequest.newBuilder()
                 .setConversationId(conversationId).build());
         assertThat(conversation.getMessagesList()).extracting(m -> m.getRole()).containsExactly(
                 MessageRole.MESSAGE_ROLE_USER, MessageRole.MESSAGE_ROLE_ASSISTANT,
                 MessageRole.MESSAGE_ROLE_USER, MessageRole.MESSAGE_ROLE_ASSISTANT);
         assertThat(conversation.getMessages(1).getCitationsList()).isNotEmpty();
-        assertThat(aliceRag.listConversations(ListConversationsRequest.getDefaultInstance()).getConversationsList())
+        assertThat(aliceRag().listConversations(ListConversationsRequest.getDefaultInstance()).getConversationsList())
                 .extracting(c -> c.getId()).contains(conversationId);
     }
 
     @Test
     void whenNothingClearsTheThresholdTheAnswerSaysSoWithoutAModel() {
         List<ChatResponse> events = new ArrayList<>();
-        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
+        aliceRag().chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
                 .setQuestion("Explain the rules of cricket")
                 .setOptions(RetrievalOptions.newBuilder().setMinScore(0.95)).build()).forEachRemaining(events::add);
         assertThat(events.getLast().getUsage().getNoContext()).isTrue();
@@ -180,12 +184,12 @@ class RagApiTest {
                 .setSessionId(session.getId()).build()), Status.Code.NOT_FOUND, null);
 
         String bobId = TestServer.bearer(server.auth(), bob.token()).whoAmI(WhoAmIRequest.getDefaultInstance()).getId();
-        aliceRag.grantCollection(GrantCollectionRequest.newBuilder().setCollectionId(collection.getId()).setUserId(bobId).build());
+        aliceRag().grantCollection(GrantCollectionRequest.newBuilder().setCollectionId(collection.getId()).setUserId(bobId).build());
         assertThat(bobRag.search(search).getHitsList()).isNotEmpty();
         refused(() -> bobRag.grantCollection(GrantCollectionRequest.newBuilder().setCollectionId(collection.getId())
                 .setUserId(bobId).build()), Status.Code.PERMISSION_DENIED, "NOT_COLLECTION_OWNER");
 
-        aliceRag.revokeCollectionGrant(RevokeCollectionGrantRequest.newBuilder().setCollectionId(collection.getId())
+        aliceRag().revokeCollectionGrant(RevokeCollectionGrantRequest.newBuilder().setCollectionId(collection.getId())
                 .setUserId(bobId).build());
         refused(() -> bobRag.search(search), Status.Code.NOT_FOUND, null);
     }
@@ -201,8 +205,8 @@ class RagApiTest {
                     .append(" and more words\n");
         }
         Session big = alice.upload("big.zip", ZipBytes.zip(Map.of("big.csv", csv.toString())));
-        Collection target = aliceRag.createCollection(CreateCollectionRequest.newBuilder().setName("to-cancel").build());
-        Job job = aliceRag.startIndexing(StartIndexingRequest.newBuilder().setSessionId(big.getId())
+        Collection target = aliceRag().createCollection(CreateCollectionRequest.newBuilder().setName("to-cancel").build());
+        Job job = aliceRag().startIndexing(StartIndexingRequest.newBuilder().setSessionId(big.getId())
                 .setCollectionId(target.getId()).build());
         var stream = alice.jobs().withDeadlineAfter(120, TimeUnit.SECONDS)
                 .watchJob(io.ret.api.v1.WatchJobRequest.newBuilder().setJobId(job.getId()).build());
@@ -216,7 +220,7 @@ class RagApiTest {
             seen = stream.next();
         }
         assertThat(seen.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
-        assertThat(aliceRag.getCollection(GetCollectionRequest.newBuilder().setCollectionId(target.getId()).build())
+        assertThat(aliceRag().getCollection(GetCollectionRequest.newBuilder().setCollectionId(target.getId()).build())
                 .getChunkCount()).isZero();
     }
 
@@ -232,11 +236,11 @@ class RagApiTest {
     @Test
     void hybridSearchKeepsAnExactKeywordMatchThatDenseSearchRanksBelowTheThreshold() {
         SearchRequest.Builder search = SearchRequest.newBuilder().setCollectionId(collection.getId()).setQuery("back door");
-        var dense = aliceRag.search(search.setOptions(RetrievalOptions.newBuilder().setMinScore(0.95)
+        var dense = aliceRag().search(search.setOptions(RetrievalOptions.newBuilder().setMinScore(0.95)
                 .setMode(io.ret.api.v1.RetrievalMode.RETRIEVAL_MODE_DENSE)).build()).getHitsList();
         assertThat(dense).as("no chunk is that similar").isEmpty();
 
-        var hybrid = aliceRag.search(search.setOptions(RetrievalOptions.newBuilder().setMinScore(0.95)).build()).getHitsList();
+        var hybrid = aliceRag().search(search.setOptions(RetrievalOptions.newBuilder().setMinScore(0.95)).build()).getHitsList();
         assertThat(hybrid).isNotEmpty();
         assertThat(hybrid.getFirst().getChunk().getText()).contains("ORD-2024-00121").contains("back door");
         assertThat(hybrid.getFirst().getKeywordRank()).isEqualTo(1);
@@ -244,7 +248,7 @@ class RagApiTest {
 
     @Test
     void hybridHitsCarryTheirDenseAndKeywordRanks() {
-        var hits = aliceRag.search(SearchRequest.newBuilder().setCollectionId(collection.getId())
+        var hits = aliceRag().search(SearchRequest.newBuilder().setCollectionId(collection.getId())
                 .setQuery("order ORD-2024-00077 shipped to Porto").build()).getHitsList();
         assertThat(hits).isNotEmpty();
         assertThat(hits.getFirst().getChunk().getText()).contains("ORD-2024-00077");
@@ -256,7 +260,7 @@ class RagApiTest {
     @Test
     void citationMarkersRunFromOneWithoutGapsAndEachCitesTheOneRowQuoted() {
         List<ChatResponse> events = new ArrayList<>();
-        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
+        aliceRag().chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
                 .setQuestion("Which orders went to Turin and were cancelled?").build()).forEachRemaining(events::add);
         String answer = events.stream().filter(ChatResponse::hasToken).map(ChatResponse::getToken).reduce("", String::concat);
         var citations = events.stream().filter(ChatResponse::hasCitation).map(ChatResponse::getCitation).toList();
@@ -279,12 +283,12 @@ class RagApiTest {
     @Test
     void anExtractiveFollowUpResolvesThroughTheRecordThePreviousAnswerCited() {
         List<ChatResponse> first = new ArrayList<>();
-        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
+        aliceRag().chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
                 .setQuestion("What is the status of order ORD-2024-00042?").build()).forEachRemaining(first::add);
         String conversationId = first.getFirst().getStarted().getConversationId();
 
         List<ChatResponse> followUp = new ArrayList<>();
-        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setConversationId(conversationId)
+        aliceRag().chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setConversationId(conversationId)
                 .setQuestion("and who is its customer?").build()).forEachRemaining(followUp::add);
         String answer = followUp.stream().filter(ChatResponse::hasToken).map(ChatResponse::getToken).reduce("", String::concat);
         assertThat(followUp.getLast().getUsage().getExtractive()).isTrue();
@@ -295,7 +299,7 @@ class RagApiTest {
         assertThat(citation.getLastRow()).isEqualTo(42);
 
         List<ChatResponse> fresh = new ArrayList<>();
-        aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
+        aliceRag().chat(ChatRequest.newBuilder().setCollectionId(collection.getId())
                 .setQuestion("and who is its customer?").build()).forEachRemaining(fresh::add);
         assertThat(fresh.stream().filter(ChatResponse::hasToken).map(ChatResponse::getToken).reduce("", String::concat))
                 .as("without the conversation there is nothing to refer to").doesNotContain("Customer 42,");
@@ -303,11 +307,11 @@ class RagApiTest {
 
     @Test
     void badRequestsAreRefused() {
-        refused(() -> aliceRag.chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setQuestion("").build())
+        refused(() -> aliceRag().chat(ChatRequest.newBuilder().setCollectionId(collection.getId()).setQuestion("").build())
                 .hasNext(), Status.Code.INVALID_ARGUMENT, null);
-        refused(() -> aliceRag.search(SearchRequest.newBuilder().setCollectionId(collection.getId()).setQuery("x")
+        refused(() -> aliceRag().search(SearchRequest.newBuilder().setCollectionId(collection.getId()).setQuery("x")
                 .setOptions(RetrievalOptions.newBuilder().setTopK(500)).build()), Status.Code.INVALID_ARGUMENT, null);
-        refused(() -> aliceRag.createCollection(CreateCollectionRequest.newBuilder().setName("orders").build()),
+        refused(() -> aliceRag().createCollection(CreateCollectionRequest.newBuilder().setName("orders").build()),
                 Status.Code.ALREADY_EXISTS, "COLLECTION_EXISTS");
     }
 
