@@ -52,7 +52,7 @@ public record RagConfig(
                     r.integer("ret.rag.milvus.retries", 2, 0, 10),
                     r.choice("ret.rag.milvus.keyword", MilvusSettings.Keyword.AUTO)));
         }
-        EmbeddingKind embedding = r.choice("ret.rag.embedding.provider", EmbeddingKind.MINILM);
+        EmbeddingKind embedding = r.choice("ret.rag.embedding.provider", EmbeddingKind.BGE_SMALL);
         ChatKind chat = r.choice("ret.rag.chat.provider", ChatKind.EXTRACTIVE);
         Optional<OpenAiEndpoint> openai = Optional.empty();
         if (embedding == EmbeddingKind.OPENAI || chat == ChatKind.OPENAI) {

@@ -136,7 +136,7 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
     @Override
     public void startIndexing(StartIndexingRequest request, StreamObserver<Job> response) {
         Principal principal = RequestContext.requirePrincipal();
-        CollectionRecord collection = collections.owned(principal, request.getCollectionId());
+        CollectionRecord collection = collections.requireCurrentModel(collections.owned(principal, request.getCollectionId()));
         SessionRecord session = sessions.withOutputs(principal, request.getSessionId());
         int maxChars = request.getOptions().getMaxChunkChars();
         if (maxChars != 0 && (maxChars < 200 || maxChars > 20_000)) {
@@ -185,6 +185,7 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
             case RETRIEVAL_MODE_KEYWORD -> RetrievalMode.KEYWORD;
             default -> RetrievalMode.HYBRID;
         };
+        collections.requireCurrentModel(collection);
         try {
             return rag.get().retriever().retrieve(collections.scope(collection), question, defaults.with(mode, topK, min));
         } catch (ModelUnavailableException e) {

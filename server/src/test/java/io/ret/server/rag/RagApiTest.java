@@ -94,7 +94,7 @@ class RagApiTest {
         long chunks = indexed.getChunkCount();
         assertThat(chunks).isPositive();
         assertThat(indexed.getSessionIdsList()).containsExactly(session.getId());
-        assertThat(indexed.getEmbeddingModel()).containsIgnoringCase("minilm");
+        assertThat(indexed.getEmbeddingModel()).isEqualTo("bge-small-en-v1.5-q");
         assertThat(indexed.getDimensions()).isEqualTo(384);
 
         Job again = alice.await(aliceRag().startIndexing(StartIndexingRequest.newBuilder().setSessionId(session.getId())

@@ -35,7 +35,7 @@ class RagEngineTest {
         RagConfig config = RagConfig.from(settings(Map.of()), runtime);
 
         assertThat(config.store()).isEqualTo(RagConfig.StoreKind.LUCENE);
-        assertThat(config.embedding()).isEqualTo(RagConfig.EmbeddingKind.MINILM);
+        assertThat(config.embedding()).isEqualTo(RagConfig.EmbeddingKind.BGE_SMALL);
         assertThat(config.chat()).isEqualTo(RagConfig.ChatKind.EXTRACTIVE);
         assertThat(config.temperature()).isEqualTo(0.2);
         assertThat(config.retrieval().topK()).isEqualTo(5);
