@@ -211,10 +211,13 @@ class RagApiTest {
         var stream = alice.jobs().withDeadlineAfter(120, TimeUnit.SECONDS)
                 .watchJob(io.ret.api.v1.WatchJobRequest.newBuilder().setJobId(job.getId()).build());
         Job seen = stream.next();
-        while (seen.getState() != JobState.JOB_STATE_RUNNING || seen.getWorkDone() == 0) {
+        while (seen.getState() != JobState.JOB_STATE_RUNNING || !seen.hasEstimatedTimeRemaining()) {
             seen = stream.next();
         }
         assertThat(seen.getWorkTotal()).isGreaterThan(seen.getWorkDone());
+        assertThat(seen.getWorkDone()).as("the estimate comes from work done").isPositive();
+        assertThat(seen.getEstimatedTimeRemaining().getSeconds() + seen.getEstimatedTimeRemaining().getNanos())
+                .isPositive();
         alice.jobs().cancelJob(io.ret.api.v1.CancelJobRequest.newBuilder().setJobId(job.getId()).build());
         while (stream.hasNext()) {
             seen = stream.next();
@@ -303,6 +306,33 @@ class RagApiTest {
                 .setQuestion("and who is its customer?").build()).forEachRemaining(fresh::add);
         assertThat(fresh.stream().filter(ChatResponse::hasToken).map(ChatResponse::getToken).reduce("", String::concat))
                 .as("without the conversation there is nothing to refer to").doesNotContain("Customer 42,");
+    }
+
+    @Test
+    void aChildRowIsCitedWithItsParentsNaturalKeyFromTheConversionsSchema() throws Exception {
+        Session lines = alice.upload("lines.zip", ZipBytes.zip(Map.of(
+                "orders.csv", "_id,@id,customer\n1,ORD-1,Harbour Ltd\n2,ORD-2,Fjord AS\n",
+                "orders.line.csv", "_id,_parent_id,order.@id,_n,sku\n1,1,ORD-1,1,SKU-11111\n2,1,ORD-1,2,SKU-22222\n"
+                        + "3,2,ORD-2,1,SKU-33333\n")));
+        // the conversion writes its schema beside its CSVs; an uploaded CSV session gets it put there the same way
+        TableLayoutTest.orders().write(server.config().runtimeDir().resolve("sessions").resolve(lines.getId())
+                .resolve("outputs-upload"));
+        Collection target = aliceRag().createCollection(CreateCollectionRequest.newBuilder().setName("lines").build());
+        Job indexed = alice.await(aliceRag().startIndexing(StartIndexingRequest.newBuilder().setSessionId(lines.getId())
+                .setCollectionId(target.getId()).build()).getId());
+        assertThat(indexed.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+
+        List<ChatResponse> events = new ArrayList<>();
+        aliceRag().chat(ChatRequest.newBuilder().setCollectionId(target.getId())
+                .setQuestion("Which order has SKU-22222?").build()).forEachRemaining(events::add);
+        String answer = events.stream().filter(ChatResponse::hasToken).map(ChatResponse::getToken).reduce("", String::concat);
+        var citation = events.stream().filter(ChatResponse::hasCitation).findFirst().orElseThrow().getCitation();
+
+        assertThat(citation.getFile()).isEqualTo("orders.line.csv");
+        assertThat(citation.getFirstRow()).isEqualTo(2);
+        assertThat(citation.getRecordKey()).isEqualTo("order.@id=ORD-1, _n=2");
+        assertThat(citation.getSnippet()).isEqualTo("order.@id,_n,sku\nORD-1,2,SKU-22222");
+        assertThat(answer).contains("order.@id=ORD-1").doesNotContain("_parent_id");
     }
 
     @Test
