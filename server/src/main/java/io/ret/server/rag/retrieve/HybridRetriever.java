@@ -124,11 +124,13 @@ public final class HybridRetriever {
             exact.get(i).exactRank = i + 1;
         }
         // the exact match: the few candidates (at most top_k) holding the most of the question's words
-        int most = exact.isEmpty() ? 0 : exact.getFirst().identifierMatch ? Integer.MAX_VALUE : exact.getFirst().wordsMatched;
-        List<Candidate> best = exact.stream()
-                .filter(c -> most == Integer.MAX_VALUE ? c.identifierMatch : c.wordsMatched == most).toList();
-        if (best.size() <= settings.topK() && (most >= 2 || most == Integer.MAX_VALUE)) {
-            best.forEach(c -> c.exactBest = true);
+        if (!exact.isEmpty()) {
+            Candidate top = exact.getFirst();
+            List<Candidate> best = exact.stream()
+                    .filter(c -> top.identifierMatch ? c.identifierMatch : c.wordsMatched == top.wordsMatched).toList();
+            if ((top.identifierMatch || top.wordsMatched >= 2) && best.size() <= settings.topK()) {
+                best.forEach(c -> c.exactBest = true);
+            }
         }
         boolean aboutThisData = !exact.isEmpty() || byId.values().stream().anyMatch(c -> similar(c, settings));
         List<RetrievedChunk> kept = new ArrayList<>();
