@@ -13,7 +13,7 @@ import io.ret.server.rag.ChunkSource;
 import io.ret.server.rag.Scope;
 import io.ret.server.rag.SessionIndexer;
 import io.ret.server.rag.chunk.CsvChunker;
-import io.ret.server.rag.embed.MiniLmEmbeddingModel;
+import io.ret.server.rag.embed.OnnxEmbeddingModel;
 import io.ret.server.rag.retrieve.HybridRetriever;
 import io.ret.server.rag.retrieve.RetrievalMode;
 import io.ret.server.rag.store.LuceneVectorStore;
@@ -31,7 +31,7 @@ public final class RetrievalEvalBench {
         int productCount = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         BenchData data = new BenchData(orderCount, productCount, 7);
         Path dir = Files.createTempDirectory("ret-rag-eval");
-        try (var model = MiniLmEmbeddingModel.open(dir, Runtime.getRuntime().availableProcessors());
+        try (var model = OnnxEmbeddingModel.open(dir, Runtime.getRuntime().availableProcessors());
              var store = LuceneVectorStore.open(dir.resolve("index"))) {
             store.ensureCollection("eval", model.dimensions());
             var indexer = new SessionIndexer(new CsvChunker(), model, store, 64);

@@ -1,5 +1,8 @@
 package io.ret.server.job;
 
+import java.time.Duration;
+import java.util.Optional;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ret.api.v1.Job;
 import io.ret.api.v1.JobError;
@@ -31,6 +34,8 @@ public final class JobProtos {
                 .setUpdateTime(Protos.timestamp(j.updatedAt()));
         Protos.setIfPresent(j.startedAt(), job::setStartTime);
         Protos.setIfPresent(j.endedAt(), job::setEndTime);
+        estimatedTimeRemaining(j).ifPresent(left -> job.setEstimatedTimeRemaining(
+                com.google.protobuf.Duration.newBuilder().setSeconds(left.toSeconds()).setNanos(left.toNanosPart())));
         if (j.result() != null && j.state() == JobState.SUCCEEDED) {
             try {
                 job.setResult(JobResult.parseFrom(j.result()));
@@ -43,6 +48,22 @@ public final class JobProtos {
         }
         return job.build();
     }
+
+    /** Time left at the pace so far, once the job has run {@link #PACE_AFTER} and done some work. */
+    static Optional<Duration> estimatedTimeRemaining(JobRecord j) {
+        if (j.state() != JobState.RUNNING || j.startedAt() == null || j.updatedAt() == null || j.workDone() <= 0
+                || j.workTotal() <= j.workDone()) {
+            return Optional.empty();
+        }
+        Duration elapsed = Duration.between(j.startedAt(), j.updatedAt());
+        if (elapsed.compareTo(PACE_AFTER) < 0) {
+            return Optional.empty();
+        }
+        double perUnit = (double) elapsed.toNanos() / j.workDone();
+        return Optional.of(Duration.ofNanos((long) (perUnit * (j.workTotal() - j.workDone()))));
+    }
+
+    private static final Duration PACE_AFTER = Duration.ofSeconds(2);
 
     public static io.ret.api.v1.JobType type(JobType type) {
         return switch (type) {

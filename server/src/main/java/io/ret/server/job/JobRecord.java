@@ -40,4 +40,11 @@ public record JobRecord(
         return new JobRecord(id, type, ownerId, JobState.PENDING, priority, 0, "queued", 0, 0, subjectId, null, params,
                 null, null, null, 0, maxAttempts, false, null, null, 0, correlationId, now, null, now, null);
     }
+
+    /** The same pending job with the work it is known to hold from the start (rows, chunks) and a phase saying so. */
+    public JobRecord withWork(long total, String queuedPhase) {
+        return new JobRecord(id, type, ownerId, state, priority, progress, queuedPhase, workDone, total, subjectId, resultId,
+                params, result, errorReason, errorMessage, attempts, maxAttempts, cancelRequested, runner, heartbeatAt,
+                version, correlationId, createdAt, startedAt, updatedAt, endedAt);
+    }
 }

@@ -31,9 +31,11 @@ public final class JobStore {
     }
 
     public static void insert(Connection c, JobRecord j) throws SQLException {
-        Database.update(c, "INSERT INTO jobs (id, type, owner_id, state, priority, phase, work_unit, subject_id, result_id, params,"
-                        + " max_attempts, correlation_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                j.id(), j.type(), j.ownerId(), j.state(), j.priority(), j.phase(), j.type().workUnit(), j.subjectId(),
+        Database.update(c, "INSERT INTO jobs (id, type, owner_id, state, priority, phase, work_unit, work_total, subject_id,"
+                        + " result_id, params, max_attempts, correlation_id, created_at, updated_at)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                j.id(), j.type(), j.ownerId(), j.state(), j.priority(), j.phase(), j.type().workUnit(), j.workTotal(),
+                j.subjectId(),
                 j.resultId(), j.params(), j.maxAttempts(), j.correlationId(), j.createdAt(), j.updatedAt());
     }
 

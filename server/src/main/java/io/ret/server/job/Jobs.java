@@ -44,7 +44,13 @@ public final class Jobs {
     }
 
     public JobRecord submit(Principal owner, JobType type, String subjectId, byte[] params, int priority) {
-        JobRecord job = newJob(owner, type, subjectId, params, priority);
+        return submit(owner, type, subjectId, params, priority, 0, "queued");
+    }
+
+    /** As {@link #submit(Principal, JobType, String, byte[], int)}, with the work known before it starts. */
+    public JobRecord submit(Principal owner, JobType type, String subjectId, byte[] params, int priority, long workTotal,
+                            String phase) {
+        JobRecord job = newJob(owner, type, subjectId, params, priority, workTotal, phase);
         store.insert(job);
         return announce(job);
     }
@@ -55,7 +61,7 @@ public final class Jobs {
      */
     public JobRecord submitIfIdle(Principal owner, JobType type, String subjectId, byte[] params, int priority,
             String what) {
-        JobRecord job = newJob(owner, type, subjectId, params, priority);
+        JobRecord job = newJob(owner, type, subjectId, params, priority, 0, "queued");
         whileIdle(subjectId, what, c -> {
             JobStore.insert(c, job);
             return null;
@@ -79,7 +85,8 @@ public final class Jobs {
         }
     }
 
-    private JobRecord newJob(Principal owner, JobType type, String subjectId, byte[] params, int priority) {
+    private JobRecord newJob(Principal owner, JobType type, String subjectId, byte[] params, int priority, long workTotal,
+                             String phase) {
         if (priority < RetJobValidation.MIN_PRIORITY || priority > RetJobValidation.MAX_PRIORITY) {
             throw ApiException.invalid("priority", "must be between " + RetJobValidation.MIN_PRIORITY + " and "
                     + RetJobValidation.MAX_PRIORITY);
@@ -87,7 +94,7 @@ public final class Jobs {
         Instant now = clock.instant();
         String correlationId = RequestContext.correlationId();
         return JobRecord.pending(Ids.newId(), type, owner.userId(), priority, subjectId, params, settings.maxAttempts(),
-                correlationId == null ? Ids.newId() : correlationId, now);
+                correlationId == null ? Ids.newId() : correlationId, now).withWork(workTotal, phase);
     }
 
     private JobRecord announce(JobRecord job) {

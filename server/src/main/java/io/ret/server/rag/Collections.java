@@ -104,6 +104,19 @@ public final class Collections {
         return c;
     }
 
+    /**
+     * Refuses a collection embedded by another model than the server's (the default model changed, say):
+     * its vectors and the server's query vectors would not be comparable.
+     */
+    public CollectionRecord requireCurrentModel(CollectionRecord c) {
+        String model = rag.get().embeddings().name();
+        if (!model.equals(c.embeddingModel())) {
+            throw ApiException.failedPrecondition("EMBEDDING_MODEL_CHANGED", "collection '" + c.name() + "' was embedded with "
+                    + c.embeddingModel() + " but the server now uses " + model + "; create a new collection and index into it");
+        }
+        return c;
+    }
+
     public Scope scope(CollectionRecord c) {
         return new Scope(c.ownerId(), c.storeName());
     }

@@ -2,7 +2,6 @@ package io.ret.server.rag;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -18,13 +17,12 @@ import io.ret.server.platform.error.ApiException;
 import io.ret.server.query.ask.SessionDictionaries;
 import io.ret.server.rag.CollectionStore.CollectionRecord;
 import io.ret.server.rag.embed.CachedEmbeddingModel;
-import io.ret.server.session.OutputRecord;
 import io.ret.server.session.SessionRecord;
 import io.ret.server.session.SessionStorage;
 import io.ret.server.session.SessionStore;
 
 /**
- * Indexes a session's CSV outputs into a collection: counts the chunks (a
+ * Indexes a session's CSV outputs into a collection: counts rows and chunks (a
  * cheap pass), then chunks, embeds (cache first) and stores them in batches,
  * reporting chunks done. The session's previous chunks in the collection are
  * replaced, never duplicated.
@@ -58,23 +56,20 @@ public final class IndexingJobHandler implements JobHandler {
                 .orElseThrow(() -> ApiException.failedPrecondition("COLLECTION_GONE", "the collection was deleted"));
         SessionRecord session = sessions.get(job.subjectId())
                 .orElseThrow(() -> ApiException.failedPrecondition("SESSION_GONE", "the session was deleted"));
-        if (!session.hasOutputs()) {
-            throw ApiException.failedPrecondition("NOT_CONVERTED", "the session has no outputs to index");
-        }
-        Path root = storage.outputsDir(session);
-        List<Path> files = files(session, request);
-        SessionIndexer indexer = request.getOptions().getMaxChunkChars() > 0
-                ? rag.indexer().withMaxChars(request.getOptions().getMaxChunkChars()) : rag.indexer();
         ChunkSource source = new ChunkSource(collection.storeName(), collection.ownerId(), session.id());
-        long total = indexer.count(source, root, files);
-        context.progress(0, total, "indexing");
+        IndexingWork work = IndexingWork.of(rag, sessions, storage, session, source, request);
+        long total = work.plan().chunks();
+        SessionIndexer indexer = work.indexer();
+        Path root = work.root();
+        List<Path> files = work.files();
+        context.progress(0, total, "indexing " + work.describe());
         long hitsBefore = cacheHits(rag);
         SessionIndexer.Result result;
         try {
             result = indexer.index(source, root, files, new SessionIndexer.Progress() {
                 @Override
                 public void chunksStored(long stored) {
-                    context.progress(stored, total, "indexing");
+                    context.progress(stored, total, "indexing " + work.describe());
                 }
 
                 @Override
@@ -94,28 +89,13 @@ public final class IndexingJobHandler implements JobHandler {
         new SessionDictionaries(sessions, storage).index(session); // the values exact answers link questions to
         IndexingSummary summary = IndexingSummary.newBuilder()
                 .setFilesIndexed(result.files())
+                .setRowsIndexed(result.rows())
                 .setChunksIndexed(result.chunks())
                 .setChunksCached(Math.max(0, Math.min(result.chunks(), cacheHits(rag) - hitsBefore)))
                 .setChunksReplaced(before.isEmpty() ? 0 : before.getFirst().chunks())
                 .setEmbeddingModel(rag.embeddings().name())
                 .build();
         return new Outcome(JobResult.newBuilder().setIndexing(summary).build().toByteArray(), collection.id());
-    }
-
-    private List<Path> files(SessionRecord session, StartIndexingRequest request) {
-        List<OutputRecord> outputs = sessions.allOutputs(session.id());
-        List<Path> files = new ArrayList<>();
-        if (request.getOptions().getFilesCount() == 0) {
-            outputs.forEach(o -> files.add(Path.of(o.path())));
-            return files;
-        }
-        for (String wanted : request.getOptions().getFilesList()) {
-            if (outputs.stream().noneMatch(o -> o.path().equals(wanted))) {
-                throw ApiException.invalid("options.files", "'" + wanted + "' is not an output of the session");
-            }
-            files.add(Path.of(wanted));
-        }
-        return files;
     }
 
     /** Embedding-cache hits so far (shared by concurrent jobs, so a job's count is approximate). */

@@ -26,11 +26,12 @@ public record RagConfig(
         boolean sendDimensions, int embeddingBatch, boolean embeddingCache, Duration embeddingCacheTtl,
         ChatKind chat, String chatDeployment, double temperature, int maxAnswerTokens, int historyTurns, int historyChars,
         Optional<OpenAiEndpoint> openai, Resilience.Policy policy,
-        int chunkMaxChars, Optional<String> collection, HybridRetriever.Settings retrieval) {
+        int chunkMaxChars, int chunkMaxRows, Optional<String> collection, HybridRetriever.Settings retrieval) {
 
     public enum StoreKind { LUCENE, MILVUS }
 
-    public enum EmbeddingKind { MINILM, OPENAI }
+    /** MINILM and BGE_SMALL run in process ({@link io.ret.server.rag.embed.OnnxEmbeddingModel}). */
+    public enum EmbeddingKind { MINILM, BGE_SMALL, OPENAI }
 
     public enum ChatKind { EXTRACTIVE, OPENAI }
 
@@ -51,7 +52,7 @@ public record RagConfig(
                     r.integer("ret.rag.milvus.retries", 2, 0, 10),
                     r.choice("ret.rag.milvus.keyword", MilvusSettings.Keyword.AUTO)));
         }
-        EmbeddingKind embedding = r.choice("ret.rag.embedding.provider", EmbeddingKind.MINILM);
+        EmbeddingKind embedding = r.choice("ret.rag.embedding.provider", EmbeddingKind.BGE_SMALL);
         ChatKind chat = r.choice("ret.rag.chat.provider", ChatKind.EXTRACTIVE);
         Optional<OpenAiEndpoint> openai = Optional.empty();
         if (embedding == EmbeddingKind.OPENAI || chat == ChatKind.OPENAI) {
@@ -95,6 +96,7 @@ public record RagConfig(
                 r.integer("ret.rag.chat.history.chars", 4000, 0, 200_000),
                 openai, policy,
                 r.integer("ret.rag.chunk.max.chars", CsvChunker.DEFAULT_MAX_CHARS, 100, 100_000),
+                r.integer("ret.rag.chunk.max.rows", CsvChunker.DEFAULT_MAX_ROWS, 1, 100_000),
                 r.optional("ret.rag.collection").map(c -> {
                     try {
                         return Scope.requireCollection(c);

@@ -10,7 +10,7 @@ import io.ret.server.rag.chat.PromptBuilder;
 import io.ret.server.rag.chunk.CsvChunker;
 import io.ret.server.rag.embed.CachedEmbeddingModel;
 import io.ret.server.rag.embed.EmbeddingModel;
-import io.ret.server.rag.embed.MiniLmEmbeddingModel;
+import io.ret.server.rag.embed.OnnxEmbeddingModel;
 import io.ret.server.rag.openai.OpenAiChatModel;
 import io.ret.server.rag.openai.OpenAiEmbeddingModel;
 import io.ret.server.rag.retrieve.HybridRetriever;
@@ -35,7 +35,7 @@ public final class RagEngine implements AutoCloseable {
         this.store = store;
         this.chat = chat;
         this.retriever = new HybridRetriever(embeddings, store, config.retrieval());
-        this.indexer = new SessionIndexer(new CsvChunker(config.chunkMaxChars()), embeddings, store, config.embeddingBatch());
+        this.indexer = new SessionIndexer(new CsvChunker(config.chunkMaxChars(), config.chunkMaxRows()), embeddings, store, config.embeddingBatch());
         this.collection = config.collectionFor(embeddings.name());
     }
 
@@ -45,7 +45,10 @@ public final class RagEngine implements AutoCloseable {
      */
     public static RagEngine open(RagConfig config, Path runtimeDir, Optional<Redis> redis) {
         EmbeddingModel embeddings = switch (config.embedding()) {
-            case MINILM -> MiniLmEmbeddingModel.open(runtimeDir.resolve("models"), config.embeddingThreads());
+            case MINILM -> OnnxEmbeddingModel.open(OnnxEmbeddingModel.Kind.MINILM, runtimeDir.resolve("models"),
+                    config.embeddingThreads());
+            case BGE_SMALL -> OnnxEmbeddingModel.open(OnnxEmbeddingModel.Kind.BGE_SMALL, runtimeDir.resolve("models"),
+                    config.embeddingThreads());
             case OPENAI -> new OpenAiEmbeddingModel(config.openai().orElseThrow(), config.embeddingDeployment(),
                     config.embeddingDimensions(), config.sendDimensions(), config.embeddingBatch(), config.policy());
         };

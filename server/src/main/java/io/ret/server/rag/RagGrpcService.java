@@ -55,7 +55,9 @@ import io.ret.server.query.ask.TabularAnswerer;
 import io.ret.server.rag.CollectionStore.CollectionRecord;
 import io.ret.server.rag.ConversationStore.ConversationRecord;
 import io.ret.server.rag.ConversationStore.MessageRecord;
-import io.ret.server.rag.chat.Citations;
+import io.ret.server.rag.chat.CitedRows;
+import io.ret.server.rag.chat.FollowUp;
+import io.ret.server.rag.chat.MarkerRenumbering;
 import io.ret.server.rag.resilience.ModelUnavailableException;
 import io.ret.server.rag.retrieve.HybridRetriever;
 import io.ret.server.rag.retrieve.Retrieval;
@@ -138,7 +140,7 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
     @Override
     public void startIndexing(StartIndexingRequest request, StreamObserver<Job> response) {
         Principal principal = RequestContext.requirePrincipal();
-        CollectionRecord collection = collections.owned(principal, request.getCollectionId());
+        CollectionRecord collection = collections.requireCurrentModel(collections.owned(principal, request.getCollectionId()));
         SessionRecord session = sessions.withOutputs(principal, request.getSessionId());
         int maxChars = request.getOptions().getMaxChunkChars();
         if (maxChars != 0 && (maxChars < 200 || maxChars > 20_000)) {
@@ -147,8 +149,12 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
         for (String file : request.getOptions().getFilesList()) {
             sessions.output(session, file);
         }
+        // counted now (a parsing pass, no embedding) so the job says how much work it is from the start
+        IndexingWork work = IndexingWork.of(rag.get(), sessions.store(), sessions.storage(), session,
+                new ChunkSource(collection.storeName(), collection.ownerId(), session.id()), request);
         reply(response, JobProtos.job(jobs.submit(principal, JobType.INDEXING, session.id(),
-                request.toBuilder().setCollectionId(collection.id()).build().toByteArray(), request.getPriority())));
+                request.toBuilder().setCollectionId(collection.id()).build().toByteArray(), request.getPriority(),
+                work.plan().chunks(), "queued: " + work.describe())));
     }
 
     @Override
@@ -161,7 +167,9 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
             out.addHits(SearchHit.newBuilder()
                     .setChunk(RagProtos.chunk(hit.chunk()))
                     .setScore(hit.score())
-                    .setDenseScore(hit.similarity().orElse(0)));
+                    .setDenseScore(hit.similarity().orElse(0))
+                    .setDenseRank(hit.denseRank())
+                    .setKeywordRank(hit.keywordRank()));
         }
         reply(response, out.build());
     }
@@ -181,6 +189,7 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
             case RETRIEVAL_MODE_KEYWORD -> RetrievalMode.KEYWORD;
             default -> RetrievalMode.HYBRID;
         };
+        collections.requireCurrentModel(collection);
         try {
             return rag.get().retriever().retrieve(collections.scope(collection), question, defaults.with(mode, topK, min));
         } catch (ModelUnavailableException e) {
@@ -199,7 +208,10 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
         CollectionRecord collection = collections.readable(principal, request.getCollectionId());
         String question = Validate.text("question", request.getQuestion(), MAX_QUESTION_CHARS, true);
         ConversationRecord conversation = conversation(principal, collection, request.getConversationId(), question);
-        List<io.ret.server.rag.chat.ChatRequest.Turn> history = history(conversation.id());
+        List<MessageRecord> earlier = conversations.messages(conversation.id());
+        List<io.ret.server.rag.chat.ChatRequest.Turn> history = history(earlier);
+        // a follow-up ("and who is its customer?") is searched with the rows the previous answer cited
+        String searchText = FollowUp.searchText(question, RecordKeys.citedRows(lastCitations(earlier)));
         conversations.addMessage(new MessageRecord(Ids.newId(), conversation.id(), ConversationStore.Role.USER, question,
                 null, clock.instant()));
         String answerId = Ids.newId();
@@ -222,7 +234,7 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
         if (exact instanceof TabularAnswerer.Declined declined) {
             call.onNext(ChatResponse.newBuilder().setToken(declined.note()).build());
         }
-        Retrieval retrieval = retrieve(collection, question, request.getOptions());
+        Retrieval retrieval = retrieve(collection, searchText, request.getOptions());
         if (retrieval.nothingRelevant()) {
             call.onNext(ChatResponse.newBuilder().setToken(NOTHING_RELEVANT).build());
             call.onNext(ChatResponse.newBuilder().setUsage(ChatUsage.newBuilder().setNoContext(true)).build());
@@ -232,9 +244,10 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
         }
         StringBuilder answer = new StringBuilder(exact instanceof TabularAnswerer.Declined d ? d.note() : "");
         io.ret.server.rag.chat.ChatUsage usage;
+        MarkerRenumbering renumbering;
         try {
-            usage = rag.get().chat().answer(new io.ret.server.rag.chat.ChatRequest(question, retrieval.context(), history),
-                    token -> {
+            // markers are renumbered 1..n in order of use as the answer streams
+            renumbering = new MarkerRenumbering(retrieval.chunks().size(), token -> {
                         if (call.isCancelled()) {
                             throw new IllegalStateException("the client went away");
                         }
@@ -245,6 +258,9 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
                         answer.append(token);
                         call.onNext(ChatResponse.newBuilder().setToken(token).build());
                     });
+            usage = rag.get().chat().answer(new io.ret.server.rag.chat.ChatRequest(question, retrieval.context(), history,
+                    searchText), renumbering);
+            renumbering.finish();
         } catch (ModelUnavailableException e) {
             throw unavailable(e);
         } catch (ApiException e) {
@@ -256,8 +272,12 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
             throw new IllegalStateException("chat failed", e);
         }
         List<Citation> citations = new ArrayList<>();
-        for (int marker : Citations.cited(answer.toString(), retrieval.chunks().size())) {
-            Citation citation = RagProtos.citation(marker, retrieval.chunks().get(marker - 1));
+        RecordKeys keys = new RecordKeys(sessions.store(), sessions.storage());
+        List<Integer> passages = renumbering.passagesByMarker();
+        for (int marker = 1; marker <= passages.size(); marker++) {
+            RetrievedChunk hit = retrieval.chunks().get(passages.get(marker - 1) - 1);
+            CitedRows.Rows rows = CitedRows.of(answer.toString(), marker, hit.chunk());
+            Citation citation = RagProtos.citation(marker, hit, rows, keys.of(hit.chunk(), rows));
             citations.add(citation);
             call.onNext(ChatResponse.newBuilder().setCitation(citation).build());
         }
@@ -288,8 +308,17 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
         return existing;
     }
 
-    private List<io.ret.server.rag.chat.ChatRequest.Turn> history(String conversationId) {
-        return conversations.messages(conversationId).stream()
+    private static List<Citation> lastCitations(List<MessageRecord> messages) {
+        for (MessageRecord m : messages.reversed()) {
+            if (m.role() == ConversationStore.Role.ASSISTANT) {
+                return citations(m);
+            }
+        }
+        return List.of();
+    }
+
+    private static List<io.ret.server.rag.chat.ChatRequest.Turn> history(List<MessageRecord> messages) {
+        return messages.stream()
                 .map(m -> new io.ret.server.rag.chat.ChatRequest.Turn(m.role() == ConversationStore.Role.USER
                         ? io.ret.server.rag.chat.ChatRequest.Role.USER : io.ret.server.rag.chat.ChatRequest.Role.ASSISTANT,
                         m.text()))
@@ -346,15 +375,20 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
                             : MessageRole.MESSAGE_ROLE_ASSISTANT)
                     .setText(m.text())
                     .setCreateTime(Protos.timestamp(m.createdAt()));
-            if (m.citations() != null) {
-                try {
-                    message.addAllCitations(ConversationMessage.parseFrom(m.citations()).getCitationsList());
-                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                    throw new IllegalStateException("unreadable citations of message " + m.id(), e);
-                }
-            }
+            message.addAllCitations(citations(m));
             out.addMessages(message);
         }
         return out.build();
+    }
+
+    private static List<Citation> citations(MessageRecord m) {
+        if (m.citations() == null) {
+            return List.of();
+        }
+        try {
+            return ConversationMessage.parseFrom(m.citations()).getCitationsList();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("unreadable citations of message " + m.id(), e);
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.ret.api.v1.Citation;
 import io.ret.api.v1.Collection;
 import io.ret.server.platform.grpc.Protos;
 import io.ret.server.rag.CollectionStore.CollectionRecord;
+import io.ret.server.rag.chat.CitedRows;
 import io.ret.server.rag.retrieve.RetrievedChunk;
 
 /** Collections, chunks and citations as ret.v1 messages. */
@@ -43,17 +44,20 @@ final class RagProtos {
                 .build();
     }
 
-    static Citation citation(int marker, RetrievedChunk hit) {
+    /** A citation of {@code rows} of the hit's chunk (the rows the answer quotes). */
+    static Citation citation(int marker, RetrievedChunk hit, CitedRows.Rows rows, String recordKey) {
         Chunk c = hit.chunk();
-        String snippet = c.text().length() <= SNIPPET_CHARS ? c.text() : c.text().substring(0, SNIPPET_CHARS) + "…";
+        String text = rows.text();
+        String snippet = text.length() <= SNIPPET_CHARS ? text : text.substring(0, SNIPPET_CHARS) + "…";
         return Citation.newBuilder()
                 .setMarker(marker)
                 .setSessionId(c.sessionId())
                 .setFile(c.file())
-                .setFirstRow(c.firstRow())
-                .setLastRow(c.lastRow())
+                .setFirstRow(rows.firstRow())
+                .setLastRow(rows.lastRow())
                 .setSnippet(snippet)
                 .setScore(hit.score())
+                .setRecordKey(recordKey)
                 .build();
     }
 }

@@ -8,6 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
@@ -19,8 +24,12 @@ import io.ret.server.rag.store.VectorStore.EmbeddedChunk;
 /**
  * The indexing flow for one session's converted CSV files: make sure the collection
  * exists, remove the session's previous chunks, then chunk, embed and store each
- * file in batches. Memory stays at one batch. Re-running replaces, never duplicates.
+ * file in batches. Memory stays at two batches. Re-running replaces, never duplicates.
  * Reports chunks stored and checks for cancellation between batches.
+ *
+ * <p>Throughput: the store writes batch n on its own thread while the model embeds
+ * batch n+1, and the store makes the run durable once at the end ({@link VectorStore#flush}),
+ * so indexing runs close to the bare model's speed (bench/rag-results.md).
  */
 public final class SessionIndexer {
     private final CsvChunker chunker;
@@ -35,24 +44,32 @@ public final class SessionIndexer {
         this.batchSize = batchSize;
     }
 
-    public record Result(int files, long chunks) {}
+    public record Result(int files, long rows, long chunks) {}
+
+    /** How much work indexing these files is: rows read and chunks stored. */
+    public record Plan(int files, long rows, long chunks) {}
 
     /** The same indexer with chunks of at most {@code maxChars} characters. */
     public SessionIndexer withMaxChars(int maxChars) {
-        return new SessionIndexer(new CsvChunker(maxChars), embeddings, store, batchSize);
+        return new SessionIndexer(chunker.withMaxChars(maxChars), embeddings, store, batchSize);
     }
 
-    /** How many chunks indexing these files would store (a cheap pass: no embedding). */
-    public long count(ChunkSource source, Path root, List<Path> files) {
+    /** What indexing these files would do (a cheap pass: parsing, no embedding). */
+    public Plan plan(ChunkSource source, Path root, List<Path> files) {
+        TableLayout layout = TableLayout.of(root);
+        long rows = 0;
         long chunks = 0;
         for (Path relative : files) {
+            String file = relative.toString().replace('\\', '/');
             try (Reader in = Files.newBufferedReader(root.resolve(relative), StandardCharsets.UTF_8)) {
-                chunks += chunker.chunk(in, relative.toString().replace('\\', '/'), source, chunk -> { });
+                CsvChunker.Tally tally = chunker.tally(in, file, source, layout.hidden(file));
+                rows += tally.rows();
+                chunks += tally.chunks();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + relative + ": " + e.getMessage(), e);
             }
         }
-        return chunks;
+        return new Plan(files.size(), rows, chunks);
     }
 
     /** What an indexing run reports to its caller (a job), and how it learns to stop. */
@@ -80,64 +97,115 @@ public final class SessionIndexer {
     public Result index(ChunkSource source, Path root, List<Path> files, Progress progress) throws InterruptedException {
         store.ensureCollection(source.collection(), embeddings.dimensions());
         store.deleteSession(source.scope(), source.sessionId());
+        TableLayout layout = TableLayout.of(root);
         long chunks = 0;
+        long rows = 0;
         for (Path relative : files) {
             String file = relative.toString().replace('\\', '/');
             try (Reader in = Files.newBufferedReader(root.resolve(relative), StandardCharsets.UTF_8)) {
                 long before = chunks;
-                chunks += indexFile(source, file, in, stored -> progress.chunksStored(before + stored), progress::cancelled);
+                FileResult done = indexFile(source, file, in, layout.hidden(file),
+                        stored -> progress.chunksStored(before + stored), progress::cancelled);
+                chunks += done.chunks();
+                rows += done.rows();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
             }
         }
-        return new Result(files.size(), chunks);
+        store.flush();
+        return new Result(files.size(), rows, chunks);
     }
 
     /**
      * Chunks, embeds and stores one CSV, for callers that stream files themselves (from a ZIP,
-     * say): call {@link VectorStore#ensureCollection} and {@link VectorStore#deleteSession} first.
+     * say): call {@link VectorStore#ensureCollection} and {@link VectorStore#deleteSession} first,
+     * and {@link VectorStore#flush} after the last file.
      */
     public long indexFile(ChunkSource source, String file, Reader csv) throws InterruptedException {
-        return indexFile(source, file, csv, stored -> { }, Thread::interrupted);
+        return indexFile(source, file, csv, Set.of(), stored -> { }, Thread::interrupted).chunks();
     }
 
-    private long indexFile(ChunkSource source, String file, Reader csv, LongConsumer progress,
-                           BooleanSupplier cancelled) throws InterruptedException {
-        List<Chunk> batch = new ArrayList<>(batchSize);
-        long[] stored = {0};
-        InterruptedException[] interrupted = {null};
-        chunker.chunk(csv, file, source, chunk -> {
-            if (interrupted[0] != null) {
-                return;
-            }
-            batch.add(chunk);
-            if (batch.size() == batchSize) {
-                stored[0] += flush(batch);
-                progress.accept(stored[0]);
-                if (cancelled.getAsBoolean()) {
-                    interrupted[0] = new InterruptedException("indexing of " + file + " cancelled");
+    private record FileResult(long rows, long chunks) {}
+
+    private FileResult indexFile(ChunkSource source, String file, Reader csv, Set<String> hidden, LongConsumer progress,
+                                 BooleanSupplier cancelled) throws InterruptedException {
+        try (var writes = new Writes(progress)) {
+            List<Chunk> batch = new ArrayList<>(batchSize);
+            long[] rows = {0};
+            InterruptedException[] stop = {null};
+            chunker.chunk(csv, file, source, hidden, chunk -> {
+                if (stop[0] != null) {
+                    return;
                 }
+                batch.add(chunk);
+                rows[0] = Math.max(rows[0], chunk.lastRow());
+                if (batch.size() == batchSize) {
+                    try {
+                        writes.submit(embed(batch));
+                    } catch (InterruptedException e) {
+                        stop[0] = e;
+                    }
+                    batch.clear();
+                    if (stop[0] == null && cancelled.getAsBoolean()) {
+                        stop[0] = new InterruptedException("indexing of " + file + " cancelled");
+                    }
+                }
+            });
+            if (stop[0] != null) {
+                throw stop[0];
             }
-        });
-        if (interrupted[0] != null) {
-            throw interrupted[0];
+            if (!batch.isEmpty()) {
+                writes.submit(embed(batch));
+            }
+            return new FileResult(rows[0], writes.finish());
         }
-        stored[0] += flush(batch);
-        return stored[0];
     }
 
-    private int flush(List<Chunk> batch) {
-        if (batch.isEmpty()) {
-            return 0;
-        }
+    private List<EmbeddedChunk> embed(List<Chunk> batch) {
         List<float[]> vectors = embeddings.embed(batch.stream().map(Chunk::text).toList());
         List<EmbeddedChunk> embedded = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             embedded.add(new EmbeddedChunk(batch.get(i), vectors.get(i)));
         }
-        store.upsert(embedded);
-        int n = batch.size();
-        batch.clear();
-        return n;
+        return embedded;
+    }
+
+    /** Store writes, one at a time, overlapping the embedding of the next batch. */
+    private final class Writes implements AutoCloseable {
+        private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+        private final LongConsumer progress;
+        private CompletableFuture<Void> pending = CompletableFuture.completedFuture(null);
+        private long stored;
+
+        Writes(LongConsumer progress) {
+            this.progress = progress;
+        }
+
+        void submit(List<EmbeddedChunk> chunks) throws InterruptedException {
+            await();
+            pending = CompletableFuture.runAsync(() -> store.upsert(chunks), writer)
+                    .thenRun(() -> progress.accept(stored += chunks.size()));
+        }
+
+        long finish() throws InterruptedException {
+            await();
+            return stored;
+        }
+
+        private void await() throws InterruptedException {
+            try {
+                pending.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            writer.close();
+        }
     }
 }

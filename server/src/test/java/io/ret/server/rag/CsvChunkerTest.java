@@ -44,6 +44,17 @@ class CsvChunkerTest {
     }
 
     @Test
+    void byDefaultEachRowIsAChunkOfItsOwnWithTheHeader() {
+        List<Chunk> out = new ArrayList<>();
+        var tally = new CsvChunker().tally(new StringReader("id,city\nORD-1,Oslo\nORD-2,Lyon\n"), "o.csv", SOURCE, java.util.Set.of());
+        new CsvChunker().chunk(new StringReader("id,city\nORD-1,Oslo\nORD-2,Lyon\n"), "o.csv", SOURCE, out::add);
+
+        assertThat(out).extracting(Chunk::text).containsExactly("id,city\nORD-1,Oslo", "id,city\nORD-2,Lyon");
+        assertThat(out).allSatisfy(c -> assertThat(c.firstRow()).isEqualTo(c.lastRow()));
+        assertThat(tally).isEqualTo(new CsvChunker.Tally(2, 2));
+    }
+
+    @Test
     void splitsAnOversizedRowIntoPartsThatRepeatTheHeader() {
         String longValue = "x".repeat(500);
         List<Chunk> chunks = chunk(200, "id,notes\n1,short\n2," + longValue + "\n3,short\n");

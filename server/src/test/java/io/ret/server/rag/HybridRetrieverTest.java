@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ret.server.rag.chunk.CsvChunker;
-import io.ret.server.rag.embed.MiniLmEmbeddingModel;
+import io.ret.server.rag.embed.OnnxEmbeddingModel;
 import io.ret.server.rag.retrieve.HybridRetriever;
 import io.ret.server.rag.retrieve.Retrieval;
 import io.ret.server.rag.retrieve.RetrievalMode;
@@ -20,14 +20,14 @@ import io.ret.server.rag.store.LuceneVectorStore;
 class HybridRetrieverTest {
     @TempDir
     static Path dir;
-    static MiniLmEmbeddingModel model;
+    static OnnxEmbeddingModel model;
     static LuceneVectorStore store;
     static HybridRetriever retriever;
     static final Scope ALICE = new Scope("alice", "docs");
 
     @BeforeAll
     static void index() throws Exception {
-        model = MiniLmEmbeddingModel.open(dir, 2);
+        model = OnnxEmbeddingModel.open(dir, 2);
         store = LuceneVectorStore.open(dir.resolve("index"));
         store.ensureCollection("docs", model.dimensions());
         var orders = new StringBuilder("order_id,customer,city,status,amount\n");
@@ -59,6 +59,27 @@ class HybridRetrieverTest {
         assertThat(r.chunks().getFirst().chunk().text()).contains("ORD-2024-00017");
         assertThat(r.chunks().getFirst().identifierMatch()).isTrue();
         assertThat(r.chunks()).allSatisfy(c -> assertThat(c.chunk().ownerId()).isEqualTo("alice"));
+    }
+
+    @Test
+    void hybridKeepsAnExactKeywordMatchThatDenseSearchFindsTooDissimilar() {
+        var strict = retriever.settings().with(RetrievalMode.HYBRID, 5, 0.99);
+
+        Retrieval r = retriever.retrieve(ALICE, "Customer 77", strict);
+
+        assertThat(r.nothingRelevant()).isFalse();
+        assertThat(r.chunks().getFirst().chunk().text()).contains("Customer 77,");
+        assertThat(r.chunks().getFirst().keywordRank()).isPositive();
+        assertThat(retriever.retrieve(ALICE, "Customer 77", strict.withMode(RetrievalMode.DENSE)).nothingRelevant()).isTrue();
+    }
+
+    @Test
+    void hybridResultsCarryTheirRankInEachList() {
+        Retrieval r = retriever.retrieve(ALICE, "what is the status of order ORD-2024-00017?");
+
+        assertThat(r.chunks()).allSatisfy(c -> assertThat(c.denseRank() + c.keywordRank()).isPositive());
+        assertThat(r.chunks().getFirst().keywordRank()).isPositive();
+        assertThat(r.chunks()).anySatisfy(c -> assertThat(c.denseRank()).isPositive());
     }
 
     @Test

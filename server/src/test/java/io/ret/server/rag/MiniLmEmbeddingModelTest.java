@@ -15,19 +15,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.ret.server.rag.embed.MiniLmEmbeddingModel;
+import io.ret.server.rag.embed.OnnxEmbeddingModel;
 import io.ret.server.rag.embed.Vectors;
 
 class MiniLmEmbeddingModelTest {
     @TempDir
     static Path runtime;
     static Set<String> homeBefore;
-    static MiniLmEmbeddingModel model;
+    static OnnxEmbeddingModel model;
 
     @BeforeAll
     static void load() throws IOException {
         homeBefore = homeEntries();
-        model = MiniLmEmbeddingModel.open(runtime, 2);
+        model = OnnxEmbeddingModel.open(runtime, 2);
     }
 
     @AfterAll

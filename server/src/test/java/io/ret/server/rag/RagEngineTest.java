@@ -35,7 +35,7 @@ class RagEngineTest {
         RagConfig config = RagConfig.from(settings(Map.of()), runtime);
 
         assertThat(config.store()).isEqualTo(RagConfig.StoreKind.LUCENE);
-        assertThat(config.embedding()).isEqualTo(RagConfig.EmbeddingKind.MINILM);
+        assertThat(config.embedding()).isEqualTo(RagConfig.EmbeddingKind.BGE_SMALL);
         assertThat(config.chat()).isEqualTo(RagConfig.ChatKind.EXTRACTIVE);
         assertThat(config.temperature()).isEqualTo(0.2);
         assertThat(config.retrieval().topK()).isEqualTo(5);
@@ -71,8 +71,8 @@ class RagEngineTest {
             try (RagEngine rag = RagEngine.open(config, runtime, Optional.empty())) {
                 var result = rag.indexer().index(rag.source("alice", "s1"), runtime.resolve("session"), List.of(Path.of("out/orders.csv")));
                 rag.indexer().index(rag.source("alice", "s1"), runtime.resolve("session"), List.of(Path.of("out/orders.csv")));
-                assertThat(result).isEqualTo(new SessionIndexer.Result(1, 1));
-                assertThat(rag.store().count(rag.scope("alice"))).isEqualTo(1);
+                assertThat(result).as("a chunk a row by default").isEqualTo(new SessionIndexer.Result(1, 2, 2));
+                assertThat(rag.store().count(rag.scope("alice"))).isEqualTo(2);
 
                 String question = "What is the status of ORD-2024-00017?";
                 Retrieval retrieval = rag.retriever().retrieve(rag.scope("alice"), question);

@@ -52,6 +52,18 @@ abstract class VectorStoreContract {
     }
 
     @Test
+    void upsertedChunksAreSearchableAtOnceAndStillAfterAFlush() {
+        float[] v = randomVector();
+        store.upsert(List.of(new EmbeddedChunk(chunk("alice", "s1", "a.csv", 3, "ORD-3,open,Oslo"), v)));
+        assertThat(store.searchDense(ALICE, v, 1)).extracting(h -> h.chunk().firstRow()).containsExactly(3L);
+        assertThat(store.searchKeyword(ALICE, "ORD-3", 1)).hasSize(1);
+
+        store.flush();
+        assertThat(store.count(ALICE)).isEqualTo(1);
+        assertThat(store.searchDense(ALICE, v, 1)).hasSize(1);
+    }
+
+    @Test
     void denseSearchFindsTheNearestChunkWithItsFieldsAndCosine() {
         float[] target = randomVector();
         List<EmbeddedChunk> chunks = new ArrayList<>();

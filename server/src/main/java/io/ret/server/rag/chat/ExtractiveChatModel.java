@@ -8,12 +8,14 @@ import java.util.Set;
 
 import io.ret.server.rag.Chunk;
 import io.ret.server.rag.Terms;
+import io.ret.server.rag.chunk.CsvFields;
 
 /**
  * The answerer when no language model is configured: quotes the rows of the context
- * that share the most terms with the question (identifiers count triple), each with
- * its passage marker, under a heading that says this is an extract, not a written
- * answer. Usage reports {@code extractive=true}.
+ * that share the most terms with the search text (the question, resolved through the
+ * conversation for a follow-up; identifiers count triple), each with its passage marker,
+ * under a heading that says this is an extract, not a written answer. Usage reports
+ * {@code extractive=true}.
  */
 public final class ExtractiveChatModel implements ChatModel {
     public static final String NAME = "extractive";
@@ -38,8 +40,8 @@ public final class ExtractiveChatModel implements ChatModel {
 
     @Override
     public ChatUsage answer(ChatRequest request, TokenListener tokens) {
-        Set<String> words = new HashSet<>(Terms.words(request.question()));
-        Set<String> ids = new HashSet<>(Terms.identifiers(request.question()));
+        Set<String> words = new HashSet<>(Terms.words(request.searchText()));
+        Set<String> ids = new HashSet<>(Terms.identifiers(request.searchText()));
         List<Row> rows = new ArrayList<>();
         for (int p = 0; p < request.context().size(); p++) {
             Chunk chunk = request.context().get(p);
@@ -77,8 +79,8 @@ public final class ExtractiveChatModel implements ChatModel {
 
     /** "a,b" + "1,2" → "a=1, b=2", so a quoted row reads without its header. */
     static String labelled(String header, String line) {
-        List<String> names = splitCsv(header);
-        List<String> values = splitCsv(line);
+        List<String> names = CsvFields.split(header);
+        List<String> values = CsvFields.split(line);
         if (names.size() != values.size()) {
             return line;
         }
@@ -90,33 +92,5 @@ public final class ExtractiveChatModel implements ChatModel {
             out.append(names.get(i)).append('=').append(values.get(i));
         }
         return out.toString();
-    }
-
-    private static List<String> splitCsv(String line) {
-        List<String> fields = new ArrayList<>();
-        var field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
-        }
-        fields.add(field.toString());
-        return fields;
     }
 }

@@ -129,6 +129,11 @@ public final class CachedEmbeddingModel implements EmbeddingModel {
     }
 
     @Override
+    public float[] embedQuery(String query) {
+        return model.embedQuery(query);
+    }
+
+    @Override
     public void close() {
         model.close();
     }

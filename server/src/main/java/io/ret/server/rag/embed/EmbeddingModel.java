@@ -17,6 +17,11 @@ public interface EmbeddingModel extends AutoCloseable {
         return embed(List.of(text)).getFirst();
     }
 
+    /** The vector to search with for {@code query} (some models embed queries with an instruction). */
+    default float[] embedQuery(String query) {
+        return embed(query);
+    }
+
     @Override
     default void close() {
     }

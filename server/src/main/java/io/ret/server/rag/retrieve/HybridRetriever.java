@@ -18,18 +18,22 @@ import io.ret.server.rag.store.VectorStore.ScoredChunk;
 /**
  * Finds the context for a question: dense (embedding) search and keyword (BM25)
  * search, each for {@code candidates} chunks, fused by reciprocal rank,
- * {@code score = sum 1 / (rrfK + rank)} over three rankings: dense, keyword, and the
- * keyword hits that contain an identifier of the question verbatim
- * ({@link Terms#identifiers}: "ORD-2024-00017", "SKU-48213"), so an exact id match
- * outranks chunks that merely look alike. Then cut to {@code topK}.
+ * {@code score = sum 1 / (rrfK + rank)} over three rankings: dense, keyword, and
+ * <em>exact matches</em>: the candidates whose data values (the header line does not
+ * count) contain the question's identifiers ({@link Terms#identifiers}: "ORD-2024-00017")
+ * or the most of its words, so a row that holds exactly what was asked ("Anna Schmidt",
+ * "Oslo" and "2019") outranks rows that merely look alike. When a few candidates (at
+ * most {@code topK}) stand out as the exact match (they contain a question identifier, or
+ * the most question words, at least two, and no other candidate does), they go first
+ * whatever the fusion says ({@link #EXACT_BOOST}): fusion must never push an exact match
+ * out of the top k, which it did for name lookups. Then cut to {@code topK}.
  *
  * <p>Relevance threshold ({@code minSimilarity}, on the cosine similarity of the dense
  * search). DENSE: each chunk must reach it. HYBRID: the question must be about this
- * data at all: the best dense chunk reaches it, or some chunk contains one of the
- * question's identifiers; then the fused list is used as ranked (keyword hits have no
- * cosine to test). KEYWORD: with identifiers in the question only chunks containing
- * one; otherwise every BM25 match. A BM25 match alone never counts as relevance:
- * every chunk repeats its CSV header, so "status" matches everywhere.
+ * data at all: the best dense chunk reaches it, or some chunk holds one of the
+ * question's words among its values; then the fused list is used as ranked. KEYWORD:
+ * with identifiers in the question only chunks containing one; otherwise every BM25
+ * match. A match on the header alone is no evidence: every chunk of a file repeats it.
  * Nothing left means {@link Retrieval#nothingRelevant()}.
  */
 public final class HybridRetriever {
@@ -54,6 +58,9 @@ public final class HybridRetriever {
             return new Settings(m, k, min, rrfK, Math.max(candidates, k));
         }
     }
+
+    /** Added to the fused score of an exact match: more than any three reciprocal ranks can sum to. */
+    static final double EXACT_BOOST = 1.0;
 
     private final EmbeddingModel embeddings;
     private final VectorStore store;
@@ -83,9 +90,10 @@ public final class HybridRetriever {
         RetrievalMode mode = requested != RetrievalMode.DENSE && !store.supportsKeyword(scope.collection())
                 ? RetrievalMode.DENSE : requested;
         List<ScoredChunk> dense = mode == RetrievalMode.KEYWORD ? List.of()
-                : store.searchDense(scope, embeddings.embed(question), settings.candidates());
+                : store.searchDense(scope, embeddings.embedQuery(question), settings.candidates());
         List<ScoredChunk> keyword = mode == RetrievalMode.DENSE ? List.of()
                 : store.searchKeyword(scope, question, settings.candidates());
+        Set<String> words = new HashSet<>(Terms.words(question));
         List<String> ids = Terms.identifiers(question);
 
         Map<String, Candidate> byId = new LinkedHashMap<>();
@@ -101,14 +109,30 @@ public final class HybridRetriever {
             c.keywordScore = hit.score();
             c.keywordRank = rank + 1;
         }
-        int idRank = 0;
         for (Candidate c : byId.values()) {
-            c.identifierMatch = containsAny(c.hit.chunk().text(), ids);
-            if (c.identifierMatch && c.keywordRank > 0) {
-                c.identifierRank = ++idRank;
+            Set<String> values = valueTerms(c.hit.chunk().text());
+            c.identifierMatch = ids.stream().anyMatch(values::contains);
+            c.wordsMatched = (int) words.stream().filter(values::contains).count();
+        }
+        List<Candidate> exact = byId.values().stream().filter(c -> c.wordsMatched > 0)
+                .sorted(Comparator.comparing((Candidate c) -> !c.identifierMatch)
+                        .thenComparing(c -> -c.wordsMatched)
+                        .thenComparingInt(c -> rankOrLast(c.keywordRank))
+                        .thenComparingInt(c -> rankOrLast(c.denseRank)))
+                .toList();
+        for (int i = 0; i < exact.size(); i++) {
+            exact.get(i).exactRank = i + 1;
+        }
+        // the exact match: the few candidates (at most top_k) holding the most of the question's words
+        if (!exact.isEmpty()) {
+            Candidate top = exact.getFirst();
+            List<Candidate> best = exact.stream()
+                    .filter(c -> top.identifierMatch ? c.identifierMatch : c.wordsMatched == top.wordsMatched).toList();
+            if ((top.identifierMatch || top.wordsMatched >= 2) && best.size() <= settings.topK()) {
+                best.forEach(c -> c.exactBest = true);
             }
         }
-        boolean aboutThisData = byId.values().stream().anyMatch(c -> c.identifierMatch || similar(c, settings));
+        boolean aboutThisData = !exact.isEmpty() || byId.values().stream().anyMatch(c -> similar(c, settings));
         List<RetrievedChunk> kept = new ArrayList<>();
         for (Candidate c : byId.values()) {
             boolean relevant = switch (mode) {
@@ -117,11 +141,22 @@ public final class HybridRetriever {
                 case KEYWORD -> ids.isEmpty() || c.identifierMatch;
             };
             if (relevant) {
-                kept.add(new RetrievedChunk(c.hit.chunk(), score(mode, c, settings), c.similarity, c.identifierMatch));
+                kept.add(new RetrievedChunk(c.hit.chunk(), score(mode, c, settings), c.similarity, c.identifierMatch,
+                        c.denseRank, c.keywordRank));
             }
         }
         kept.sort(Comparator.comparingDouble(RetrievedChunk::score).reversed());
         return new Retrieval(List.copyOf(kept.subList(0, Math.min(settings.topK(), kept.size()))), mode);
+    }
+
+    /** The terms of a chunk's data lines (its first line is the CSV header). */
+    static Set<String> valueTerms(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? Set.of() : new HashSet<>(Terms.words(text.substring(newline + 1)));
+    }
+
+    private static int rankOrLast(int rank) {
+        return rank > 0 ? rank : Integer.MAX_VALUE;
     }
 
     private static boolean similar(Candidate c, Settings settings) {
@@ -132,20 +167,13 @@ public final class HybridRetriever {
         return switch (mode) {
             case DENSE -> c.similarity.orElse(-1);
             case KEYWORD -> c.keywordScore;
-            case HYBRID -> rrf(c.denseRank, settings) + rrf(c.keywordRank, settings) + rrf(c.identifierRank, settings);
+            case HYBRID -> (c.exactBest ? EXACT_BOOST : 0)
+                    + rrf(c.denseRank, settings) + rrf(c.keywordRank, settings) + rrf(c.exactRank, settings);
         };
     }
 
     private static double rrf(int rank, Settings settings) {
         return rank > 0 ? 1.0 / (settings.rrfK() + rank) : 0;
-    }
-
-    private static boolean containsAny(String text, List<String> ids) {
-        if (ids.isEmpty()) {
-            return false;
-        }
-        Set<String> words = new HashSet<>(Terms.words(text));
-        return ids.stream().anyMatch(words::contains);
     }
 
     private static final class Candidate {
@@ -154,7 +182,9 @@ public final class HybridRetriever {
         double keywordScore;
         int denseRank;
         int keywordRank;
-        int identifierRank;
+        int exactRank;
+        boolean exactBest;
+        int wordsMatched;
         boolean identifierMatch;
 
         Candidate(ScoredChunk hit) {

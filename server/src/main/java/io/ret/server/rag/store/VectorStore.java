@@ -18,8 +18,15 @@ public interface VectorStore extends AutoCloseable {
     /** Creates the collection if missing; fails if it exists with other dimensions. */
     void ensureCollection(String collection, int dimensions);
 
-    /** Adds or replaces chunks by id. Vectors must have the collection's dimensions. */
+    /**
+     * Adds or replaces chunks by id. Vectors must have the collection's dimensions. The next
+     * search sees them; they are durable after {@link #flush} (or sooner, as the store decides).
+     */
     void upsert(List<EmbeddedChunk> chunks);
+
+    /** Makes every write so far durable (a bulk load calls it once at the end). */
+    default void flush() {
+    }
 
     /** Removes every chunk of one session of this owner in this collection. */
     void deleteSession(Scope scope, String sessionId);
