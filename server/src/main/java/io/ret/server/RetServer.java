@@ -94,10 +94,13 @@ public final class RetServer implements AutoCloseable {
             Sessions sessions = new Sessions(features.sessions(), features.storage(), features.sessionSettings(),
                     jobModule.jobs(), accountLimits(auth), engines.db(), clock);
 
+            var sessionService = new SessionGrpcService(sessions,
+                    config.settings().duration("ret.sessions.upload.idle", Duration.ofMillis(100)));
+            closeables.add(sessionService);
             List<BindableService> services = new ArrayList<>(List.of(
                     auth.grpcService(),
                     new AdminGrpcService(administration, platform.audit(), platform.ops(), platform.errors()),
-                    new SessionGrpcService(sessions),
+                    sessionService,
                     new ConversionGrpcService(sessions, jobModule.jobs(), clock),
                     new ComparisonGrpcService(features.comparisons(), sessions, jobModule.jobs(),
                             features.comparisonSettings()),
