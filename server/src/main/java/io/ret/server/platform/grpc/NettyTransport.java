@@ -66,20 +66,17 @@ final class NettyTransport implements GrpcTransport {
             return InsecureServerCredentials.create();
         }
         TransportSettings.Tls tls = transport.tls().get();
-        long period = tls.refresh().toMillis();
         try {
             var keys = new AdvancedTlsX509KeyManager();
-            watches.add(keys.updateIdentityCredentials(tls.cert().toFile(), tls.key().toFile(), period,
-                    TimeUnit.MILLISECONDS, reloads)::close);
             TlsServerCredentials.Builder credentials = TlsServerCredentials.newBuilder().keyManager(keys);
+            AdvancedTlsX509TrustManager trust = null;
             if (tls.ca().isPresent()) {
-                var trust = AdvancedTlsX509TrustManager.newBuilder()
+                trust = AdvancedTlsX509TrustManager.newBuilder()
                         .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
                         .build();
-                watches.add(trust.updateTrustCredentials(tls.ca().get().toFile(), period, TimeUnit.MILLISECONDS,
-                        reloads)::close);
                 credentials.trustManager(trust);
             }
+            watches.add(new CertificateFiles(tls, keys, trust, reloads)::close);
             credentials.clientAuth(switch (tls.clientAuth()) {
                 case NONE -> TlsServerCredentials.ClientAuth.NONE;
                 case OPTIONAL -> TlsServerCredentials.ClientAuth.OPTIONAL;
