@@ -138,11 +138,6 @@ final class JobWatchers implements AutoCloseable {
         }
     }
 
-    /** Jobs watched on this instance (each costs one re-read per poll interval). */
-    int watchedJobs() {
-        return groups.size();
-    }
-
     @Override
     public void close() {
         timers.shutdownNow();
