@@ -9,6 +9,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcReflectionFeature;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.grpc.GrpcServiceDescriptor;
+import io.helidon.webserver.http2.Http2Config;
 import io.ret.server.platform.config.ConfigException;
 import io.ret.server.platform.config.RetConfig;
 
@@ -35,6 +36,12 @@ final class HelidonTransport implements GrpcTransport {
                 .host(settings.host())
                 .port(settings.port())
                 .connectionOptions(options -> options.tcpNoDelay(true))
+                // the same rapid-reset and stream limits as on netty
+                .addProtocol(Http2Config.builder()
+                        .maxRapidResets(transport.http2().maxResets())
+                        .rapidResetCheckPeriod(transport.http2().resetWindow())
+                        .maxConcurrentStreams(transport.http2().maxStreams())
+                        .build())
                 .shutdownHook(false)
                 .featuresDiscoverServices(false)
                 .addFeature(GrpcReflectionFeature.create(reflection -> reflection.enabled(true)))
