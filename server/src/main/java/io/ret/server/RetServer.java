@@ -94,10 +94,13 @@ public final class RetServer implements AutoCloseable {
                     jobModule.jobs(), accountLimits(auth), engines.db(), clock);
 
             SqlSandbox sql = new SqlSandbox(QuerySettings.from(config));
+            var sessionService = new SessionGrpcService(sessions,
+                    config.settings().duration("ret.sessions.upload.idle", Duration.ofSeconds(60)));
+            closeables.add(sessionService);
             List<BindableService> services = new ArrayList<>(List.of(
                     auth.grpcService(),
                     new AdminGrpcService(administration, platform.audit(), platform.ops(), platform.errors()),
-                    new SessionGrpcService(sessions),
+                    sessionService,
                     new ConversionGrpcService(sessions, jobModule.jobs(), clock),
                     new ComparisonGrpcService(features.comparisons(), sessions, jobModule.jobs(),
                             features.comparisonSettings()),

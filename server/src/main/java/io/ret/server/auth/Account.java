@@ -32,7 +32,15 @@ public record Account(
     public record Limits(int maxSessions, long maxUploadBytes, int maxLoginSessions) {
     }
 
-    /** May sign in or call: active, not locked by an admin, not in a temporary lock. */
+    /**
+     * May keep using the tokens and keys it holds: active and not locked by an admin. A temporary
+     * lock (a distributed guessing attack, see LoginThrottle) stops sign-ins only, never sessions.
+     */
+    public boolean mayCall() {
+        return active && !locked;
+    }
+
+    /** May sign in: active, not locked by an admin, not in a temporary lock. */
     public boolean usable(Instant now) {
         return active && !locked && (lockedUntil == null || !lockedUntil.isAfter(now));
     }

@@ -94,23 +94,19 @@ public final class AccountStore {
         db.update("UPDATE users SET token_version = token_version + 1, updated_at = ? WHERE id = ?", Instant.now(), id);
     }
 
-    /**
-     * Counts a failed login; at the threshold the account is locked until
-     * {@code lockUntil}. Returns the failure count after this one.
-     */
-    public int recordFailedLogin(String id, int threshold, Instant lockUntil) {
-        return db.transaction(c -> {
-            int failures = Database.query(c, "SELECT failed_logins FROM users WHERE id = ? FOR UPDATE",
-                    r -> r.getInt(1), id).stream().findFirst().orElse(0) + 1;
-            boolean lock = failures >= threshold;
-            Database.update(c, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                    lock ? 0 : failures, lock ? lockUntil : null, id);
-            return failures;
-        });
+    /** Counts a failed login (shown to admins; a successful login resets it). */
+    public void countFailedLogin(String id) {
+        db.update("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?", id);
+    }
+
+    /** A temporary lock, lifted by itself at {@code until} (or by an admin). */
+    public void lockUntil(String id, Instant until) {
+        db.update("UPDATE users SET locked_until = ?, updated_at = ? WHERE id = ?", until, Instant.now(), id);
     }
 
     public void recordLogin(String id, Instant now) {
-        db.update("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?", now, id);
+        // a temporary lock stays: a known source may sign in during one, everyone else still waits
+        db.update("UPDATE users SET failed_logins = 0, last_login_at = ? WHERE id = ?", now, id);
     }
 
     public boolean delete(String id) {

@@ -33,11 +33,12 @@ public final class Accounts {
     private final AccountCache cache;
     private final AuditLog audit;
     private final AuthSettings settings;
+    private final LoginThrottle throttle;
     private final Clock clock;
 
     public Accounts(AccountStore accounts, LoginSessionStore sessions, AccountRequestStore requests,
                     PasswordHasher hasher, AccessTokens tokens, AccountCache cache, AuditLog audit,
-                    AuthSettings settings, Clock clock) {
+                    AuthSettings settings, LoginThrottle throttle, Clock clock) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.requests = requests;
@@ -47,6 +48,7 @@ public final class Accounts {
         this.cache = cache;
         this.audit = audit;
         this.settings = settings;
+        this.throttle = throttle;
         this.clock = clock;
     }
 
@@ -60,32 +62,34 @@ public final class Accounts {
             throw e;
         }
         String name = Usernames.normalizeOrNull(username);
+        // throttled by the name as given, existing or not, so a refusal tells nothing about accounts
+        String throttled = name != null ? name : clip(username);
+        try {
+            throttle.check(throttled, ipAddress);
+        } catch (ApiException e) {
+            audit.record(null, clip(username), "auth", "login.throttled", clip(username), Outcome.DENIED,
+                    "waiting after failed logins from " + clip(ipAddress));
+            throw e;
+        }
         Optional<Account> found = name == null ? Optional.empty() : accounts.byUsername(name);
         Instant now = clock.instant();
         if (found.isEmpty() || found.get().passwordHash() == null) {
             hasher.verifyDummy(password);
+            throttle.failed(throttled, ipAddress);
             audit.record(null, clip(username), "auth", "login.failed", clip(username), Outcome.DENIED, "unknown user");
             throw ApiException.unauthenticated("LOGIN_FAILED", LOGIN_FAILED);
         }
         Account account = found.get();
         boolean passwordOk = hasher.verify(password, account.passwordHash());
-        if (!account.usable(now)) {
+        if (!passwordOk) {
+            throw failedPassword(account, throttled, ipAddress, now);
+        }
+        if (!account.usable(now) && !(temporarilyLockedOnly(account) && throttle.knownSource(throttled, ipAddress))) {
             audit.record(account.id(), account.username(), "auth", "login.failed", account.id(), Outcome.DENIED,
                     account.active() ? "account locked" : "account disabled");
             throw ApiException.unauthenticated("LOGIN_FAILED", LOGIN_FAILED);
         }
-        if (!passwordOk) {
-            int failures = accounts.recordFailedLogin(account.id(), settings.lockoutThreshold(),
-                    now.plus(settings.lockoutDuration()));
-            cache.invalidateAccount(account.id());
-            audit.record(account.id(), account.username(), "auth", "login.failed", account.id(), Outcome.DENIED,
-                    "wrong password (" + failures + " in a row)");
-            if (failures >= settings.lockoutThreshold()) {
-                audit.record(account.id(), account.username(), "auth", "account.locked", account.id(), Outcome.SUCCESS,
-                        "locked for " + settings.lockoutDuration() + " after " + failures + " failed logins");
-            }
-            throw ApiException.unauthenticated("LOGIN_FAILED", LOGIN_FAILED);
-        }
+        throttle.succeeded(throttled, ipAddress);
         if (hasher.needsRehash(account.passwordHash())) {
             accounts.setPassword(account.id(), hasher.hash(password), false);
         }
@@ -94,6 +98,29 @@ public final class Accounts {
         Tokens issued = openSession(account, ipAddress, userAgent, now);
         audit.record(account.id(), account.username(), "auth", "login", account.id(), Outcome.SUCCESS, null);
         return issued;
+    }
+
+    /** Counts the failure; locks the account only on evidence of a distributed attack (see LoginThrottle). */
+    private ApiException failedPassword(Account account, String throttled, String ipAddress, Instant now) {
+        LoginThrottle.Failure failure = throttle.failed(throttled, ipAddress);
+        accounts.countFailedLogin(account.id());
+        audit.record(account.id(), account.username(), "auth", "login.failed", account.id(), Outcome.DENIED,
+                "wrong password (" + failure.fromSource() + " from this source, " + failure.forAccount() + " from "
+                        + failure.sources() + " source(s) in the window)");
+        if (throttle.distributedAttack(failure) && account.usable(now)) {
+            Instant until = now.plus(throttle.policy().lockoutDuration());
+            accounts.lockUntil(account.id(), until);
+            cache.invalidateAccount(account.id());
+            audit.record(account.id(), account.username(), "auth", "account.locked", account.id(), Outcome.SUCCESS,
+                    "locked until " + until + ": " + failure.forAccount() + " failed logins from " + failure.sources()
+                            + " sources (a distributed attack); sources that signed in before still may");
+        }
+        return ApiException.unauthenticated("LOGIN_FAILED", LOGIN_FAILED);
+    }
+
+    /** Locked only by the distributed-attack lock (not by an admin, not disabled). */
+    private static boolean temporarilyLockedOnly(Account account) {
+        return account.active() && !account.locked();
     }
 
     /** At the limit, the least recently used session ends to make room (the new login is never refused). */
@@ -146,7 +173,7 @@ public final class Accounts {
             }
             case LoginSessionStore.Rotated rotated -> {
                 Account account = accounts.byId(rotated.session().userId())
-                        .filter(a -> a.usable(now))
+                        .filter(Account::mayCall)
                         .orElseThrow(() -> {
                             audit.record(rotated.session().userId(), null, "auth", "refresh.failed",
                                     rotated.session().id(), Outcome.DENIED, "account locked, disabled or gone");

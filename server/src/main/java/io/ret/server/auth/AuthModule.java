@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.ret.server.platform.Platform;
+import io.ret.server.platform.redis.Counters;
 import io.ret.server.platform.security.Authenticator;
 
 /** Accounts and tokens, wired from the platform and the ret.auth settings. */
@@ -33,7 +34,10 @@ public final class AuthModule implements AutoCloseable {
         PasswordHasher hasher = new PasswordHasher(settings.hashParams(), settings.hashConcurrency());
         AccessTokens tokens = new AccessTokens(keys, settings.issuer(), settings.audience(), settings.accessTokenTtl(), clock);
         this.credentials = new Credentials(accounts, requests, hasher, settings, clock);
-        this.accountService = new Accounts(accounts, sessions, requests, hasher, tokens, cache, platform.audit(), settings, clock);
+        var throttle = new LoginThrottle(new Counters(platform.redis()),
+                LoginThrottle.Policy.from(platform.config().settings(), settings));
+        this.accountService = new Accounts(accounts, sessions, requests, hasher, tokens, cache, platform.audit(), settings,
+                throttle, clock);
         this.resolver = new CredentialResolver(tokens, accounts, sessions, apiKeys, cache, clock);
         AdminBootstrap.ensureAdmin(accounts, credentials, settings, platform.config().database().embedded(),
                 platform.config().runtimeDir(), platform.ops());

@@ -90,7 +90,7 @@ public final class CredentialResolver implements Authenticator {
         if (a.tokenVersion() != claims.version()) {
             return new Rejected("TOKEN_REVOKED", "access token was revoked; sign in again", a.username());
         }
-        if (!a.usable(now)) {
+        if (!a.mayCall()) {
             return new Rejected("ACCOUNT_DISABLED", "the account is locked or disabled", a.username());
         }
         Optional<LoginSessionStore.LoginSession> session = cache.session(claims.sessionId(), sessions::byId);
@@ -115,7 +115,7 @@ public final class CredentialResolver implements Authenticator {
         }
         ApiKeyStore.ApiKey k = stored.get();
         Optional<Account> account = cache.account(k.serviceAccountId(), accounts::byId);
-        if (account.isEmpty() || !account.get().usable(now) || account.get().kind() != Account.Kind.SERVICE) {
+        if (account.isEmpty() || !account.get().mayCall() || account.get().kind() != Account.Kind.SERVICE) {
             return new Rejected("ACCOUNT_DISABLED", "the service account is locked, disabled or gone", prefix.get());
         }
         Instant last = touched.get(k.id());

@@ -2,9 +2,6 @@ package io.ret.server.job;
 
 import static io.ret.server.platform.grpc.Unary.reply;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.ret.api.v1.CancelJobRequest;
@@ -23,15 +20,16 @@ import io.ret.server.platform.security.Principal;
 public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase implements AutoCloseable {
     private final Jobs jobs;
     private final ShutdownSignal shutdown;
-    private final long pollMillis;
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("job-watch-poll").daemon().factory());
+    private final JobWatchers watchers;
 
-    /** @param pollMillis how often a watch re-reads the row in case an event was lost */
-    public JobGrpcService(Jobs jobs, ShutdownSignal shutdown, long pollMillis) {
+    /**
+     * @param pollMillis how often a watched job's row is re-read in case an event was lost
+     * @param maxWatchesPerUser WatchJob streams one user may hold open on this instance
+     */
+    public JobGrpcService(Jobs jobs, ShutdownSignal shutdown, long pollMillis, int maxWatchesPerUser) {
         this.jobs = jobs;
         this.shutdown = shutdown;
-        this.pollMillis = pollMillis;
+        this.watchers = new JobWatchers(jobs.store(), jobs.events(), pollMillis, maxWatchesPerUser);
     }
 
     @Override
@@ -53,9 +51,18 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase impl
 
     @Override
     public void watchJob(WatchJobRequest request, StreamObserver<Job> response) {
-        JobRecord current = jobs.get(RequestContext.requirePrincipal(), request.getJobId());
-        var call = (ServerCallStreamObserver<Job>) response;
-        new JobWatch(call, jobs.store(), current.id()).start(current, jobs.events(), timers, pollMillis, shutdown);
+        Principal principal = RequestContext.requirePrincipal();
+        Runnable slot = watchers.reserve(principal.userId());
+        JobRecord current;
+        try {
+            // a job someone here already watches needs no read of its own
+            current = watchers.latest(request.getJobId()).filter(j -> principal.mayAccess(j.ownerId()))
+                    .orElseGet(() -> jobs.get(principal, request.getJobId()));
+        } catch (RuntimeException e) {
+            slot.run();
+            throw e;
+        }
+        new JobWatch((ServerCallStreamObserver<Job>) response, slot).start(current, watchers, shutdown);
     }
 
     @Override
@@ -65,6 +72,6 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase impl
 
     @Override
     public void close() {
-        timers.shutdownNow();
+        watchers.close();
     }
 }

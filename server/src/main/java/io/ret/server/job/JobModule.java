@@ -51,7 +51,8 @@ public final class JobModule implements AutoCloseable {
                 inProcess, usernameOf, settings.resourceTtl(), clock, loops)
                 : null;
         this.jobs = new Jobs(store, events, onKubernetes ? kubernetes : inProcess, settings, clock);
-        this.grpc = new JobGrpcService(jobs, platform.shutdown(), Math.max(500, settings.progressEvery().toMillis() * 8));
+        this.grpc = new JobGrpcService(jobs, platform.shutdown(), Math.max(500, settings.progressEvery().toMillis() * 8),
+                platform.config().settings().integer("ret.jobs.watch.per.user", 1, 1_000_000));
         platform.metrics().gauge("ret.jobs.running.local", "jobs running in this server's executor", runner::runningCount);
         platform.metrics().gauge("ret.jobs.pending", "jobs waiting for a runner (all instances)", () -> {
             try {

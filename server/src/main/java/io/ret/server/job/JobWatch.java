@@ -1,9 +1,5 @@
 package io.ret.server.job;
 
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.ret.api.v1.Job;
@@ -11,50 +7,38 @@ import io.ret.server.platform.grpc.ShutdownSignal;
 
 /**
  * One WatchJob stream: the current state first, then every change, then the
- * end once the job is terminal. Changes come from job events; a slow client
- * gets the newest state when it is ready again (intermediate progress is
- * coalesced, never queued without bound); a periodic re-read covers lost events.
+ * end once the job is terminal. Changes come from the job's group in
+ * {@link JobWatchers} (events, and one shared re-read covering lost events); a
+ * slow client gets the newest state when it is ready again (intermediate
+ * progress is coalesced, never queued without bound).
  */
 final class JobWatch {
     private final ServerCallStreamObserver<Job> call;
-    private final JobStore store;
-    private final String jobId;
+    private final Runnable slot;
     private JobRecord pending;
     private long lastVersion = -1;
     private boolean done;
-    private AutoCloseable subscription;
+    private boolean released;
+    private AutoCloseable membership;
     private AutoCloseable shutdownHook;
-    private ScheduledFuture<?> poll;
 
-    JobWatch(ServerCallStreamObserver<Job> call, JobStore store, String jobId) {
+    /** @param slot gives the owner's stream slot back (run once, when the stream ends) */
+    JobWatch(ServerCallStreamObserver<Job> call, Runnable slot) {
         this.call = call;
-        this.store = store;
-        this.jobId = jobId;
+        this.slot = slot;
     }
 
-    void start(JobRecord current, JobEvents events, ScheduledExecutorService timers, long pollMillis,
-               ShutdownSignal shutdown) {
+    void start(JobRecord current, JobWatchers watchers, ShutdownSignal shutdown) {
         call.setOnReadyHandler(this::drain);
         call.setOnCancelHandler(this::release);
         synchronized (this) {
-            subscription = events.listen(jobId, this::offer);
+            if (released) {
+                return; // cancelled before it began
+            }
+            membership = watchers.join(current, this::offer);
             shutdownHook = shutdown.onShutdown(this::serverStopping);
         }
         offer(current);
-        poll = timers.scheduleWithFixedDelay(this::reread, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
-        synchronized (this) {
-            if (done) {
-                poll.cancel(false);
-            }
-        }
-    }
-
-    private void reread() {
-        try {
-            store.get(jobId).ifPresent(this::offer);
-        } catch (RuntimeException e) {
-            // the database is away; the next event or poll will do
-        }
     }
 
     synchronized void offer(JobRecord job) {
@@ -89,11 +73,13 @@ final class JobWatch {
 
     private synchronized void release() {
         done = true;
-        close(subscription);
-        close(shutdownHook);
-        if (poll != null) {
-            poll.cancel(false);
+        if (released) {
+            return;
         }
+        released = true;
+        close(membership);
+        close(shutdownHook);
+        slot.run();
     }
 
     private static void close(AutoCloseable resource) {

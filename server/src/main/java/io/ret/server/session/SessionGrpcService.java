@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -39,79 +42,28 @@ import io.ret.server.platform.grpc.RequestContext;
 import io.ret.server.platform.security.Principal;
 
 /** ret.v1.SessionService: uploads, inventory, outputs, downloads, previews. */
-public final class SessionGrpcService extends SessionServiceGrpc.SessionServiceImplBase {
+public final class SessionGrpcService extends SessionServiceGrpc.SessionServiceImplBase implements AutoCloseable {
     private final Sessions sessions;
     private final OutputPreview preview;
+    private final Duration uploadIdleTimeout;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("upload-idle").daemon().factory());
 
-    public SessionGrpcService(Sessions sessions) {
+    /** @param uploadIdleTimeout an upload sending nothing this long is ended and its partial file removed */
+    public SessionGrpcService(Sessions sessions, Duration uploadIdleTimeout) {
         this.sessions = sessions;
         this.preview = new OutputPreview(sessions.store());
+        this.uploadIdleTimeout = uploadIdleTimeout;
     }
 
     @Override
     public StreamObserver<UploadArchiveRequest> uploadArchive(StreamObserver<Session> response) {
-        Principal owner = RequestContext.requirePrincipal();
-        return new StreamObserver<>() {
-            private Upload upload;
-            private boolean failed;
+        return new UploadCall(sessions, RequestContext.requirePrincipal(), response, uploadIdleTimeout, timers);
+    }
 
-            @Override
-            public void onNext(UploadArchiveRequest part) {
-                if (failed) {
-                    return;
-                }
-                try {
-                    switch (part.getPartCase()) {
-                        case METADATA -> {
-                            if (upload != null) {
-                                throw ApiException.invalid("metadata", "comes once, in the first message");
-                            }
-                            var m = part.getMetadata();
-                            upload = sessions.beginUpload(owner, m.getFileName(), m.getDeclaredSize(), m.getDescription());
-                        }
-                        case CHUNK -> {
-                            if (upload == null) {
-                                throw ApiException.invalid("metadata", "must come first, before any chunk");
-                            }
-                            upload.write(part.getChunk().toByteArray(), part.getChunk().size());
-                        }
-                        default -> throw ApiException.invalid("part", "each message carries metadata or a chunk");
-                    }
-                } catch (RuntimeException e) {
-                    failed = true;
-                    release();
-                    throw e;
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                release();
-            }
-
-            @Override
-            public void onCompleted() {
-                if (failed) {
-                    return;
-                }
-                if (upload == null) {
-                    throw ApiException.invalid("metadata", "the upload carried no metadata");
-                }
-                try {
-                    SessionRecord session = upload.finish();
-                    reply(response, SessionProtos.session(session, sessions.store().entries(session.id()),
-                            sessions.store().outputCount(session.id())));
-                } finally {
-                    release();
-                }
-            }
-
-            private void release() {
-                if (upload != null) {
-                    upload.close();
-                }
-            }
-        };
+    @Override
+    public void close() {
+        timers.shutdownNow();
     }
 
     @Override

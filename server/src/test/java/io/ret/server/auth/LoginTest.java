@@ -4,12 +4,9 @@ import static io.ret.server.auth.AuthFixture.audit;
 import static io.ret.server.auth.AuthFixture.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.FieldMask;
 import io.grpc.Status;
-import io.ret.api.v1.GetUserRequest;
 import io.ret.api.v1.ListLoginSessionsRequest;
 import io.ret.api.v1.RefreshTokenRequest;
-import io.ret.api.v1.UpdateUserRequest;
 import io.ret.api.v1.User;
 import io.ret.api.v1.WhoAmIRequest;
 import io.ret.server.platform.db.Database;
@@ -18,16 +15,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Sign-in: success, failure without user enumeration, lockout and unlock, rehash, the device limit. */
+/** Sign-in: success, failure without user enumeration, rehash, the device limit (throttling: LoginThrottleTest). */
 class LoginTest {
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.builder()
-                .set("ret.auth.lockout.threshold", "3")
-                .set("ret.auth.lockout.duration", "PT2S")
-                .start();
+        server = TestServer.start();
     }
 
     @AfterAll
@@ -62,34 +56,6 @@ class LoginTest {
         assertThat(audit(server, "login.failed", user.getId())).hasSize(1);
         assertThat(audit(server, "login.failed", ghost)).hasSize(1)
                 .allSatisfy(e -> assertThat(e.getDetail()).isEqualTo("unknown user"));
-    }
-
-    @Test
-    void repeatedFailuresLockTheAccountUntilUnlockedOrExpired() throws Exception {
-        User user = server.newUser("lockout");
-        for (int i = 0; i < 3; i++) {
-            refused(() -> server.login(user.getUsername(), "wrong password!"), Status.Code.UNAUTHENTICATED, "LOGIN_FAILED");
-        }
-        // locked now: even the right password fails, with the same answer
-        refused(() -> server.login(user.getUsername(), TestServer.PASSWORD), Status.Code.UNAUTHENTICATED, "LOGIN_FAILED");
-        assertThat(audit(server, "account.locked", user.getId())).hasSize(1);
-        var admin = server.admin(server.adminToken());
-        assertThat(admin.getUser(GetUserRequest.newBuilder().setUserId(user.getId()).build()).hasLockedUntil()).isTrue();
-
-        // an admin unlocks it
-        admin.updateUser(UpdateUserRequest.newBuilder()
-                .setUser(User.newBuilder().setId(user.getId()).setLocked(false))
-                .setUpdateMask(FieldMask.newBuilder().addPaths("locked")).build());
-        assertThat(server.login(user.getUsername(), TestServer.PASSWORD).getUser().getId()).isEqualTo(user.getId());
-        assertThat(audit(server, "user.update", user.getId())).isNotEmpty();
-
-        // or the temporary lock runs out
-        for (int i = 0; i < 3; i++) {
-            refused(() -> server.login(user.getUsername(), "wrong password!"), Status.Code.UNAUTHENTICATED, "LOGIN_FAILED");
-        }
-        refused(() -> server.login(user.getUsername(), TestServer.PASSWORD), Status.Code.UNAUTHENTICATED, "LOGIN_FAILED");
-        Thread.sleep(2200);
-        assertThat(server.login(user.getUsername(), TestServer.PASSWORD).getUser().getId()).isEqualTo(user.getId());
     }
 
     @Test

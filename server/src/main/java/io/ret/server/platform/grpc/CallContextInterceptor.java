@@ -16,7 +16,8 @@ import io.grpc.ServerInterceptor;
 
 /**
  * First stage: takes the client's {@code x-correlation-id} (or makes one),
- * records peer and user agent, attaches them to the call's context and returns
+ * records the client's address (the peer, or what a trusted proxy forwarded)
+ * and user agent, attaches them to the call's context and returns
  * the id in the response headers (or trailers, when no headers were sent).
  */
 public final class CallContextInterceptor implements ServerInterceptor {
@@ -24,7 +25,15 @@ public final class CallContextInterceptor implements ServerInterceptor {
             Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> USER_AGENT =
             Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> FORWARDED_FOR =
+            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    private final TrustedProxies trustedProxies;
+
+    public CallContextInterceptor(TrustedProxies trustedProxies) {
+        this.trustedProxies = trustedProxies;
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -32,8 +41,10 @@ public final class CallContextInterceptor implements ServerInterceptor {
         String offered = headers.get(CORRELATION_ID);
         // a client's id is kept only if it is safe to put in logs and headers
         String correlationId = offered != null && SAFE_ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
-        CallInfo info = new CallInfo(call.getMethodDescriptor().getFullMethodName(), correlationId,
-                peerHost(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)), headers.get(USER_AGENT));
+        String peer = peerHost(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        String client = trustedProxies.isEmpty() ? peer : trustedProxies.clientAddress(peer, headers.getAll(FORWARDED_FOR));
+        CallInfo info = new CallInfo(call.getMethodDescriptor().getFullMethodName(), correlationId, client,
+                headers.get(USER_AGENT));
         Context context = Context.current().withValue(RequestContext.CALL, info);
         return Contexts.interceptCall(context, new CorrelatedCall<>(call, correlationId), headers, next);
     }

@@ -23,7 +23,8 @@ import io.ret.server.platform.security.Authenticator;
  *
  * <p>Pipeline, in the order a call meets it:
  * <ol>
- * <li>call context: correlation id, peer, user agent (everything after can log them)</li>
+ * <li>call context: correlation id, peer (the forwarded client address when the peer is a
+ *     trusted proxy), user agent (everything after can log them)</li>
  * <li>access log and metrics: see the final status of every call, refusals included</li>
  * <li>error mapping: whatever a later stage or the handler throws becomes a rich status</li>
  * <li>drain: refuses new calls while shutting down, counts calls in flight</li>
@@ -49,8 +50,9 @@ public final class GrpcServer {
         List<ServerServiceDefinition> bound = services.stream().map(BindableService::bindService).toList();
         this.serviceNames = bound.stream().map(d -> d.getServiceDescriptor().getName()).toList();
         this.drain = new DrainInterceptor(shutdown);
+        TransportSettings transportSettings = TransportSettings.from(config.settings());
         List<ServerInterceptor> pipeline = new ArrayList<>(List.of(
-                new CallContextInterceptor(),
+                new CallContextInterceptor(transportSettings.trustedProxies()),
                 new AccessLogInterceptor(metrics),
                 new ErrorInterceptor(new ErrorMapper(errors)),
                 drain,
@@ -62,7 +64,7 @@ public final class GrpcServer {
         List<ServerServiceDefinition> intercepted = bound.stream()
                 .map(definition -> ServerInterceptors.interceptForward(definition, pipeline))
                 .toList();
-        this.transport = GrpcTransport.create(settings, intercepted, health.getHealthService());
+        this.transport = GrpcTransport.create(settings, transportSettings, intercepted, health.getHealthService());
     }
 
     public int start() {

@@ -26,10 +26,11 @@ public interface GrpcTransport {
      * @param services intercepted service definitions, with proto descriptors for reflection
      * @param health   the grpc.health.v1 service
      */
-    static GrpcTransport create(RetConfig.Grpc settings, List<ServerServiceDefinition> services, BindableService health) {
+    static GrpcTransport create(RetConfig.Grpc settings, TransportSettings transport,
+                                List<ServerServiceDefinition> services, BindableService health) {
         return switch (settings.transport()) {
-            case HELIDON -> new HelidonTransport(settings, services, health);
-            case NETTY -> new NettyTransport(settings, services, health);
+            case HELIDON -> new HelidonTransport(settings, transport, services, health);
+            case NETTY -> new NettyTransport(settings, transport, services, health);
         };
     }
 }

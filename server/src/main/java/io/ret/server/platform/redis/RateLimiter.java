@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
@@ -23,9 +23,12 @@ import io.ret.server.platform.config.RetConfig;
  * twentieth of its capacity (at most 100 tokens, at most 100 ms) is consumed
  * locally between synchronisations, so a call costs no Redis round trip
  * while the shared limit still holds within that slack.
+ *
+ * <p>While Redis is unreachable the same limits hold per instance, in local
+ * Bucket4j buckets (never none): with n instances a caller gets at most n times
+ * the limit until Redis is back, when the shared buckets take over again.
  */
 public final class RateLimiter {
-    private static final Logger LOG = Logger.getLogger(RateLimiter.class.getName());
     private static final Duration IDLE_EVICTION = Duration.ofMinutes(10);
 
     public sealed interface Decision {
@@ -39,17 +42,19 @@ public final class RateLimiter {
 
     private static final class Cached {
         final BucketProxy bucket;
+        final Bucket local;
         volatile long lastUsed;
 
-        Cached(BucketProxy bucket) {
+        Cached(BucketProxy bucket, Bucket local) {
             this.bucket = bucket;
+            this.local = local;
         }
     }
 
     private final ProxyManager<byte[]> buckets;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final RedisOutage outage = new RedisOutage(RateLimiter.class, "rate limits hold per instance meanwhile");
     private volatile long lastEviction = System.nanoTime();
-    private volatile long lastFailureLog;
 
     public RateLimiter(Redis redis) {
         this.buckets = Bucket4jJedis.casBasedBuilder(redis.client())
@@ -57,32 +62,40 @@ public final class RateLimiter {
                 .build();
     }
 
-    /** Takes one token for {@code key} under {@code limit}. Fails open if Redis is unreachable. */
+    /**
+     * Takes one token for {@code key} under {@code limit}: from the shared bucket in Redis, or, while
+     * Redis is unreachable, from this instance's local bucket of the same size.
+     */
     public Decision tryAcquire(String key, RetConfig.Limit limit) {
         long now = System.nanoTime();
         Cached cached = cache.computeIfAbsent(key + '|' + limit.calls() + '/' + limit.period().toMillis(),
-                k -> new Cached(bucket("ret:rl:" + k, limit)));
+                k -> new Cached(bucket("ret:rl:" + k, limit), Bucket.builder().addLimit(bandwidth(limit)).build()));
         cached.lastUsed = now;
         evictIdle(now);
-        try {
-            ConsumptionProbe probe = cached.bucket.tryConsumeAndReturnRemaining(1);
-            if (probe.isConsumed()) {
-                return new Allowed();
+        if (!outage.paused()) {
+            try {
+                return decide(cached.bucket.tryConsumeAndReturnRemaining(1));
+            } catch (RuntimeException e) {
+                outage.failed(e);
             }
-            return new Refused(Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000)));
-        } catch (RuntimeException e) {
-            // availability over strictness: health already reports NOT_SERVING while Redis is away
-            if (now - lastFailureLog > Duration.ofSeconds(10).toNanos()) {
-                lastFailureLog = now;
-                LOG.log(Level.WARNING, "rate limit not enforced, Redis unreachable: " + e.getMessage());
-            }
+        }
+        return decide(cached.local.tryConsumeAndReturnRemaining(1));
+    }
+
+    private static Decision decide(ConsumptionProbe probe) {
+        if (probe.isConsumed()) {
             return new Allowed();
         }
+        return new Refused(Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000)));
+    }
+
+    private static Bandwidth bandwidth(RetConfig.Limit limit) {
+        return Bandwidth.builder().capacity(limit.calls()).refillGreedy(limit.calls(), limit.period()).build();
     }
 
     private BucketProxy bucket(String key, RetConfig.Limit limit) {
         BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(l -> l.capacity(limit.calls()).refillGreedy(limit.calls(), limit.period()))
+                .addLimit(bandwidth(limit))
                 .build();
         long slack = Math.max(1, Math.min(100, limit.calls() / 20));
         return buckets.builder()
