@@ -86,9 +86,25 @@ final class KeyDetector implements RowReplay.Rows {
             }
         }
         cells.sort(Comparator.<Integer>comparingInt(i -> word(table.sources.get(i)))
+                .thenComparingInt(i -> nameFit(table, table.sources.get(i)))
                 .thenComparing(i -> table.sources.get(i).isValue())
                 .thenComparingInt(i -> i));
         return cells.stream().limit(MAX_CANDIDATES).map(Candidate::new).toArray(Candidate[]::new);
+    }
+
+    /**
+     * 0 when the name is only the word ({@code ID}, {@code @id}), 1 when the rest names the row
+     * element ({@code orderId} in an {@code order}), 2 otherwise ({@code UBLVersionID}): with few
+     * rows, many columns happen to be unique, and the plainest name is the likeliest identity.
+     */
+    private static int nameFit(TablePlan.Table table, Schema.Column column) {
+        String name = column.isValue() ? column.node().local : column.local();
+        String word = lastWord(name);
+        if (name.equalsIgnoreCase(word)) {
+            return 0;
+        }
+        String rest = name.substring(0, name.length() - word.length()).replaceAll("[_.:-]+$", "");
+        return rest.equalsIgnoreCase(table.root.local) ? 1 : 2;
     }
 
     /** An attribute of the row element, or the text of one of its child elements: what says who the record is. */

@@ -80,7 +80,7 @@ class WorkerTest {
         assertThat(job.getSubjectId()).isEqualTo(session.getId());
         assertThat(job.getAttempts()).isEqualTo(1);
         assertThat(user.sessions().listOutputs(ListOutputsRequest.newBuilder().setSessionId(session.getId()).build())
-                .getOutputsList()).extracting(o -> o.getPath()).containsExactly("a.csv");
+                .getOutputsList()).extracting(o -> o.getPath()).containsExactly("row.csv"); // merged: named by record type
         var status = KubernetesMock.section(kubernetes.get("ConversionJob", "kubectl-job"), "status");
         assertThat(status).containsEntry("jobId", uid).containsEntry("progress", 100);
         // running it again is harmless: the job is done
