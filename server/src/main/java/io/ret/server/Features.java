@@ -29,7 +29,7 @@ record Features(SessionSettings sessionSettings, SessionStore sessions, SessionS
 
     List<JobHandler> jobHandlers(Clock clock) {
         return List.of(
-                new ConversionJobHandler(sessions, storage, sessionSettings.limits(), clock),
+                new ConversionJobHandler(sessions, storage, sessionSettings.limits(), sessionSettings.outputBudget(), clock),
                 rag.jobHandler(sessions, storage, clock),
                 new ComparisonJobHandler(comparisons, sessions, storage, comparisonSettings, clock));
     }

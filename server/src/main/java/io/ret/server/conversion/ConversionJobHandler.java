@@ -13,6 +13,8 @@ import io.ret.server.job.JobHandler;
 import io.ret.server.job.JobRecord;
 import io.ret.server.job.JobType;
 import io.ret.server.platform.error.ApiException;
+import io.ret.server.session.OutputBudget;
+import io.ret.server.session.OutputBudgetWatch;
 import io.ret.server.session.OutputRecord;
 import io.ret.server.session.SessionRecord;
 import io.ret.server.session.SessionStorage;
@@ -29,13 +31,15 @@ public final class ConversionJobHandler implements JobHandler {
     private final SessionStore sessions;
     private final SessionStorage storage;
     private final io.ret.server.session.archive.ArchiveLimits limits;
+    private final OutputBudget budget;
     private final Clock clock;
 
     public ConversionJobHandler(SessionStore sessions, SessionStorage storage,
-                                io.ret.server.session.archive.ArchiveLimits limits, Clock clock) {
+                                io.ret.server.session.archive.ArchiveLimits limits, OutputBudget budget, Clock clock) {
         this.sessions = sessions;
         this.storage = storage;
         this.limits = limits;
+        this.budget = budget;
         this.clock = clock;
     }
 
@@ -53,15 +57,28 @@ public final class ConversionJobHandler implements JobHandler {
         SessionStorage.deleteTree(staging); // a previous attempt's leftovers
         sessions.setState(session.id(), SessionRecord.State.CONVERTING, clock.instant());
         ConversionSummary summary;
-        try {
-            summary = new ArchiveConverter(options, limits).convert(storage.archive(session.id()), staging,
-                    progress(context));
-        } catch (ConversionCancelledException e) {
-            restoreState(session, false);
-            throw new JobCancelledException();
+        try (OutputBudgetWatch watch = OutputBudgetWatch.start(budget, staging, storage.root(),
+                sessions.idsOf(session.ownerId()).stream().map(storage::sessionDir).toList())) {
+            try {
+                summary = new ArchiveConverter(options, limits).convert(storage.archive(session.id()), staging,
+                        progress(context, watch));
+            } catch (ConversionCancelledException e) {
+                SessionStorage.deleteTree(staging);
+                if (watch.exceeded() != null) {
+                    throw overBudget(session, watch);
+                }
+                restoreState(session, false);
+                throw new JobCancelledException();
+            }
+            if (watch.checkNow() != null) {
+                SessionStorage.deleteTree(staging);
+                throw overBudget(session, watch);
+            }
         } catch (ArchiveRejectedException e) {
             restoreState(session, true);
             throw ApiException.failedPrecondition("ARCHIVE_" + e.reason().name(), e.getMessage());
+        } catch (ApiException e) {
+            throw e;
         } catch (Exception | Error e) {
             SessionStorage.deleteTree(staging);
             restoreState(session, true);
@@ -99,6 +116,12 @@ public final class ConversionJobHandler implements JobHandler {
         }
     }
 
+    private ApiException overBudget(SessionRecord session, OutputBudgetWatch watch) {
+        restoreState(session, true);
+        return ApiException.resourceExhausted("OUTPUT_BUDGET", "conversion stopped and its output removed: "
+                + watch.exceeded(), null);
+    }
+
     /** Converted if the session kept earlier outputs; else failed, or back to uploaded after a cancel. */
     private void restoreState(SessionRecord before, boolean failed) {
         SessionRecord.State state = before.hasOutputs() ? SessionRecord.State.CONVERTED
@@ -106,7 +129,8 @@ public final class ConversionJobHandler implements JobHandler {
         sessions.setState(before.id(), state, clock.instant());
     }
 
-    private static ConversionProgress progress(JobContext context) {
+    /** The job's progress; it asks the conversion to stop when the job is cancelled or out of budget. */
+    private static ConversionProgress progress(JobContext context, OutputBudgetWatch watch) {
         AtomicLong total = new AtomicLong();
         AtomicLong done = new AtomicLong();
         return new ConversionProgress() {
@@ -123,7 +147,7 @@ public final class ConversionJobHandler implements JobHandler {
 
             @Override
             public boolean cancelled() {
-                return context.cancelled();
+                return context.cancelled() || watch.exceeded() != null;
             }
         };
     }
