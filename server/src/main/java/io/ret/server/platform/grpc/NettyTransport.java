@@ -24,7 +24,8 @@ final class NettyTransport implements GrpcTransport {
     NettyTransport(RetConfig.Grpc settings, List<ServerServiceDefinition> services, BindableService health) {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
                 .executor(handlers)
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE_BYTES)
+                .addStreamTracerFactory(TransportStatus.FACTORY)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
         services.forEach(builder::addService);
