@@ -221,6 +221,21 @@ class MalformedRequestTest {
         assertThat(violation(e).getDescription()).contains("5000").contains("4096");
     }
 
+    @Test
+    void comparisonCallsOnAnUnknownIdNameTheComparison() {
+        SessionClient user = SessionClient.newUser(server, "cmp");
+        String id = UUID.randomUUID().toString();
+        var comparisons = TestServer.bearer(ComparisonServiceGrpc.newBlockingStub(server.channel()), user.token())
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> comparisons.getComparison(
+                io.ret.api.v1.GetComparisonRequest.newBuilder().setComparisonId(id).build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(RichErrors.reason(e)).isEqualTo("COMPARISON_NOT_FOUND");
+        assertThat(e.getStatus().getDescription()).isEqualTo("comparison '" + id + "' not found");
+    }
+
     private static BadRequest.FieldViolation violation(StatusRuntimeException e) {
         return RichErrors.badRequest(e).orElseThrow().getFieldViolations(0);
     }

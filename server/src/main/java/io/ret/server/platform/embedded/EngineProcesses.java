@@ -39,7 +39,8 @@ final class EngineProcesses {
         ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid())
                 .filter(p -> belongsTo(p, binary, dir)).forEach(found::add);
         for (ProcessHandle process : found) {
-            LOG.warning("stopping " + binary + " (pid " + process.pid() + ") left running on " + dir
+            String name = process.info().command().map(c -> Path.of(c).getFileName().toString()).orElse(binary);
+            LOG.warning("stopping " + name + " (pid " + process.pid() + ") left running on " + dir
                     + " by an earlier run that did not shut down");
             process.destroy();
             try {
