@@ -77,8 +77,8 @@ public final class ConversionJobHandler implements JobHandler {
         } catch (ArchiveRejectedException e) {
             restoreState(session, true);
             throw ApiException.failedPrecondition("ARCHIVE_" + e.reason().name(), e.getMessage());
-        } catch (ApiException e) {
-            throw e;
+        } catch (ApiException | JobCancelledException e) {
+            throw e; // the session's state is already set
         } catch (Exception | Error e) {
             SessionStorage.deleteTree(staging);
             restoreState(session, true);
