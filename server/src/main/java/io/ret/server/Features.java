@@ -29,7 +29,7 @@ public record Features(SessionSettings sessionSettings, SessionStore sessions, S
 
     public List<JobHandler> jobHandlers(Clock clock) {
         return List.of(
-                new ConversionJobHandler(sessions, storage, sessionSettings.limits(), clock),
+                new ConversionJobHandler(sessions, storage, sessionSettings.limits(), sessionSettings.outputBudget(), clock),
                 rag.jobHandler(sessions, storage, clock),
                 new ComparisonJobHandler(comparisons, sessions, storage, comparisonSettings, clock));
     }

@@ -121,6 +121,7 @@ public final class RetServer implements AutoCloseable {
                     new HealthMonitor.Dependency("redis", engines.redis()::isReachable)),
                     health, grpc.serviceNames(), platform.ops());
             monitor.start(config.healthInterval());
+            engines.keepAlive(platform.ops(), config.healthInterval());
             jobModule.start();
             ObserveServer observe = new ObserveServer(config.observe(), monitor, metrics, documents);
             int observePort = observe.start();

@@ -78,7 +78,13 @@ public final class ComparisonGrpcService extends ComparisonServiceGrpc.Compariso
         if (found.isPresent()) {
             return found.get();
         }
-        JobRecord job = jobs.get(principal, id);
+        JobRecord job;
+        try {
+            job = jobs.get(principal, id);
+        } catch (ApiException e) {
+            // neither a comparison nor a job of the caller's: the error names what was asked for
+            throw ApiException.notFound("comparison", id);
+        }
         if (job.type() == JobType.COMPARISON && job.state() != JobState.SUCCEEDED) {
             throw ApiException.failedPrecondition("COMPARISON_NOT_READY", "the comparison job is "
                     + job.state().name().toLowerCase(java.util.Locale.ROOT) + "; watch it with JobService.WatchJob");

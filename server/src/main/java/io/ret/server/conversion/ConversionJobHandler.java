@@ -15,6 +15,8 @@ import io.ret.server.job.JobHandler;
 import io.ret.server.job.JobRecord;
 import io.ret.server.job.JobType;
 import io.ret.server.platform.error.ApiException;
+import io.ret.server.session.OutputBudget;
+import io.ret.server.session.OutputBudgetWatch;
 import io.ret.server.session.OutputRecord;
 import io.ret.server.session.SessionRecord;
 import io.ret.server.session.SessionStorage;
@@ -31,13 +33,15 @@ public final class ConversionJobHandler implements JobHandler {
     private final SessionStore sessions;
     private final SessionStorage storage;
     private final io.ret.server.session.archive.ArchiveLimits limits;
+    private final OutputBudget budget;
     private final Clock clock;
 
     public ConversionJobHandler(SessionStore sessions, SessionStorage storage,
-                                io.ret.server.session.archive.ArchiveLimits limits, Clock clock) {
+                                io.ret.server.session.archive.ArchiveLimits limits, OutputBudget budget, Clock clock) {
         this.sessions = sessions;
         this.storage = storage;
         this.limits = limits;
+        this.budget = budget;
         this.clock = clock;
     }
 
@@ -59,12 +63,24 @@ public final class ConversionJobHandler implements JobHandler {
         SessionStorage.deleteTree(staging); // a previous attempt's leftovers
         sessions.setState(session.id(), SessionRecord.State.CONVERTING, clock.instant());
         ConversionSummary summary;
-        ConversionProgress progress = progress(context);
-        try {
-            summary = new ArchiveConverter(options, limits).convert(storage.archive(session.id()), staging, progress);
-        } catch (ConversionCancelledException e) {
-            restoreState(session, false);
-            throw new JobCancelledException();
+        ConversionProgress progress;
+        try (OutputBudgetWatch watch = OutputBudgetWatch.start(budget, staging, storage.root(),
+                sessions.idsOf(session.ownerId()).stream().map(storage::sessionDir).toList())) {
+            progress = progress(context, watch);
+            try {
+                summary = new ArchiveConverter(options, limits).convert(storage.archive(session.id()), staging, progress);
+            } catch (ConversionCancelledException e) {
+                SessionStorage.deleteTree(staging);
+                if (watch.exceeded() != null) {
+                    throw overBudget(session, watch);
+                }
+                restoreState(session, false);
+                throw new JobCancelledException();
+            }
+            if (watch.checkNow() != null) {
+                SessionStorage.deleteTree(staging);
+                throw overBudget(session, watch);
+            }
         } catch (ArchiveRejectedException e) {
             restoreState(session, true);
             throw ApiException.failedPrecondition("ARCHIVE_" + e.reason().name(), e.getMessage());
@@ -72,6 +88,8 @@ public final class ConversionJobHandler implements JobHandler {
             SessionStorage.deleteTree(staging);
             restoreState(session, true);
             throw ApiException.failedPrecondition("KEY_COLUMN_UNKNOWN", e.getMessage());
+        } catch (ApiException | JobCancelledException e) {
+            throw e; // the session's state is already set
         } catch (Exception | Error e) {
             SessionStorage.deleteTree(staging);
             restoreState(session, true);
@@ -110,6 +128,12 @@ public final class ConversionJobHandler implements JobHandler {
         }
     }
 
+    private ApiException overBudget(SessionRecord session, OutputBudgetWatch watch) {
+        restoreState(session, true);
+        return ApiException.resourceExhausted("OUTPUT_BUDGET", "conversion stopped and its output removed: "
+                + watch.exceeded(), null);
+    }
+
     /**
      * After a failure: stale if the session keeps earlier outputs, else failed. After a
      * cancel: as before the run (converted or stale with outputs, else uploaded).
@@ -136,8 +160,11 @@ public final class ConversionJobHandler implements JobHandler {
         return DataPackage.read(dir);
     }
 
-    /** Work done never passes the total (the converter guarantees it; this keeps it so whatever it reports). */
-    private static ConversionProgress progress(JobContext context) {
+    /**
+     * The job's progress; work done never passes the total (the converter guarantees it; this keeps
+     * it so whatever it reports). It asks the conversion to stop when the job is cancelled or out of budget.
+     */
+    private static ConversionProgress progress(JobContext context, OutputBudgetWatch watch) {
         AtomicLong total = new AtomicLong();
         AtomicLong done = new AtomicLong();
         AtomicReference<String> phase = new AtomicReference<>("starting");
@@ -162,7 +189,7 @@ public final class ConversionJobHandler implements JobHandler {
 
             @Override
             public boolean cancelled() {
-                return context.cancelled();
+                return context.cancelled() || watch.exceeded() != null;
             }
         };
     }

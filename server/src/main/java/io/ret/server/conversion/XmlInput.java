@@ -1,6 +1,13 @@
 package io.ret.server.conversion;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -55,8 +62,58 @@ final class XmlInput {
         return factory;
     }
 
-    /** A reader over a stream; the encoding comes from the BOM or the XML declaration (UTF-8 by default). */
+    /**
+     * A reader over a stream; the encoding comes from the BOM or the XML declaration (UTF-8 by
+     * default). A byte-order mark and a declared encoding that disagree (a UTF-8 BOM with
+     * {@code encoding="ISO-8859-1"}) fail the file: Woodstox would follow one of them silently
+     * and turn "é" into "Ã©".
+     */
     static XMLStreamReader2 open(InputStream xml, String systemId) throws XMLStreamException {
-        return (XMLStreamReader2) FACTORY.createXMLStreamReader(systemId, xml);
+        PushbackInputStream in = new PushbackInputStream(xml, HEAD_BYTES);
+        try {
+            byte[] head = in.readNBytes(HEAD_BYTES);
+            in.unread(head);
+            checkBomAgainstDeclaration(head);
+        } catch (IOException e) {
+            throw new XMLStreamException("cannot read the file: " + e.getMessage(), e);
+        }
+        return (XMLStreamReader2) FACTORY.createXMLStreamReader(systemId, in);
+    }
+
+    /** Enough for a BOM and an XML declaration. */
+    private static final int HEAD_BYTES = 512;
+    private static final Pattern DECLARED = Pattern.compile("^<\\?xml[^>]*?\\sencoding\\s*=\\s*[\"']([A-Za-z0-9._:-]+)[\"']");
+
+    static void checkBomAgainstDeclaration(byte[] head) throws XMLStreamException {
+        String bom;
+        Charset charset;
+        int skip;
+        if (head.length >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb && (head[2] & 0xff) == 0xbf) {
+            bom = "UTF-8";
+            charset = StandardCharsets.UTF_8;
+            skip = 3;
+        } else if (head.length >= 2 && (head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff) {
+            bom = "UTF-16BE";
+            charset = StandardCharsets.UTF_16BE;
+            skip = 2;
+        } else if (head.length >= 2 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe) {
+            bom = "UTF-16LE";
+            charset = StandardCharsets.UTF_16LE;
+            skip = 2;
+        } else {
+            return;
+        }
+        Matcher declared = DECLARED.matcher(new String(head, skip, head.length - skip, charset));
+        if (!declared.find()) {
+            return;
+        }
+        String encoding = declared.group(1).toUpperCase(Locale.ROOT);
+        boolean agrees = bom.equals("UTF-8") ? encoding.equals("UTF-8") || encoding.equals("UTF8")
+                : encoding.equals("UTF-16") || encoding.equals(bom);
+        if (!agrees) {
+            throw new XMLStreamException("the file starts with a " + bom + " byte-order mark but declares encoding=\""
+                    + declared.group(1) + "\"; the two conflict, so its text cannot be decoded reliably (remove the"
+                    + " byte-order mark or correct the declaration)");
+        }
     }
 }

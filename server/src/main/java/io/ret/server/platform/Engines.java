@@ -1,6 +1,7 @@
 package io.ret.server.platform;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -8,6 +9,7 @@ import java.util.logging.Logger;
 import io.ret.server.platform.config.RetConfig;
 import io.ret.server.platform.config.Settings;
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.events.OpsLog;
 import io.ret.server.platform.redis.Redis;
 
 /**
@@ -21,16 +23,17 @@ public final class Engines implements AutoCloseable {
 
     private final Database db;
     private final Redis redis;
-    private final List<AutoCloseable> embedded;
+    private final List<EmbeddedEngine> embedded;
+    private volatile Thread keeper;
 
-    private Engines(Database db, Redis redis, List<AutoCloseable> embedded) {
+    private Engines(Database db, Redis redis, List<EmbeddedEngine> embedded) {
         this.db = db;
         this.redis = redis;
         this.embedded = embedded;
     }
 
     public static Engines open(RetConfig config) {
-        List<AutoCloseable> embedded = new ArrayList<>();
+        List<EmbeddedEngine> embedded = new ArrayList<>();
         Database db = null;
         try {
             RetConfig.Database dbSettings = config.database();
@@ -82,6 +85,45 @@ public final class Engines implements AutoCloseable {
         }
     }
 
+    /**
+     * Watches the embedded engines (none when both are configured) on {@code interval}: one
+     * whose process died is started again on its port and data, with an ops event for the
+     * loss and one for the restart (or its failure, retried on the next round).
+     */
+    public void keepAlive(OpsLog ops, Duration interval) {
+        if (embedded.isEmpty()) {
+            return;
+        }
+        keeper = Thread.ofPlatform().name("embedded-engine-keeper").daemon().start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(interval.toMillis());
+                    embedded.forEach(engine -> revive(engine, ops));
+                }
+            } catch (InterruptedException stopped) {
+                // closing
+            }
+        });
+    }
+
+    private void revive(EmbeddedEngine engine, OpsLog ops) {
+        if (engine.alive() || keeper == null) {
+            return;
+        }
+        ops.record("platform", engine.name() + ".died", OpsLog.Severity.ERROR,
+                "the embedded " + engine.name() + " process is gone; starting it again");
+        try {
+            long started = System.nanoTime();
+            engine.restart();
+            ops.record("platform", engine.name() + ".restarted", OpsLog.Severity.WARNING, "the embedded "
+                    + engine.name() + " was restarted in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        } catch (RuntimeException e) {
+            LOG.warning("cannot restart the embedded " + engine.name() + ": " + e.getMessage());
+            ops.record("platform", engine.name() + ".restart.failed", OpsLog.Severity.ERROR,
+                    "the embedded " + engine.name() + " could not be restarted: " + e.getMessage());
+        }
+    }
+
     public Database db() {
         return db;
     }
@@ -92,13 +134,23 @@ public final class Engines implements AutoCloseable {
 
     @Override
     public void close() {
+        Thread watching = keeper;
+        keeper = null;
+        if (watching != null) {
+            watching.interrupt();
+            try {
+                watching.join(60_000); // a restart under way finishes before the engines stop
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         redis.close();
         db.close();
         closeAll(embedded);
     }
 
-    private static void closeAll(List<AutoCloseable> resources) {
-        for (AutoCloseable resource : resources.reversed()) {
+    private static void closeAll(List<EmbeddedEngine> resources) {
+        for (EmbeddedEngine resource : resources.reversed()) {
             try {
                 resource.close();
             } catch (Exception e) {

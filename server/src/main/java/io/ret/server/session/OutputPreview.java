@@ -66,6 +66,10 @@ final class OutputPreview {
             return out.build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read output " + output.path(), e);
+        } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            // bad data, not a server fault (uploads are checked by CsvCheck; this guards older sessions)
+            throw ApiException.failedPrecondition("CSV_INVALID", "output '" + output.path()
+                    + "' cannot be read as CSV: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         }
     }
 

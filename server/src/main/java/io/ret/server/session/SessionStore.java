@@ -83,6 +83,11 @@ public final class SessionStore {
                 SessionStore::map, ownerId, beforeId, limit);
     }
 
+    /** The ids of every session the owner keeps (for measuring what they take on disk). */
+    public List<String> idsOf(String ownerId) {
+        return db.query("SELECT id FROM sessions WHERE owner_id = ?", r -> r.getString(1), ownerId);
+    }
+
     /** Sessions the owner keeps now, counted under a lock on the user's row (so two uploads cannot both pass). */
     public static int countForUpdate(Connection c, String ownerId) throws SQLException {
         Database.query(c, "SELECT id FROM users WHERE id = ? FOR UPDATE", r -> r.getString(1), ownerId);

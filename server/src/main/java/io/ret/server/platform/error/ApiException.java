@@ -91,6 +91,13 @@ public final class ApiException extends RuntimeException {
         return new ApiException(kind, reason, getMessage(), violations, retryAfter, merged);
     }
 
+    /** The same refusal listing several field violations (e.g. every bad file of an archive). */
+    public ApiException withViolations(List<Violation> all) {
+        String message = all.size() == 1 ? getMessage()
+                : getMessage() + " (and " + (all.size() - 1) + " more; see the BadRequest details)";
+        return new ApiException(kind, reason, message, all, retryAfter, metadata);
+    }
+
     public Kind kind() {
         return kind;
     }

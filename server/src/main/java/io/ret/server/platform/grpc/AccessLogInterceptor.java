@@ -55,9 +55,13 @@ public final class AccessLogInterceptor implements ServerInterceptor {
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onCancel() {
-                // the client went away before the handler closed the call
+                // the client went away before the handler closed the call, or the transport ended it
                 if (done.compareAndSet(false, true)) {
-                    finished(info, Status.CANCELLED.withDescription("cancelled by the client"));
+                    Status transport = TransportStatus.current();
+                    finished(info, transport != null && transport.getCode() != Status.Code.CANCELLED
+                            ? Status.fromCode(transport.getCode()).withDescription("ended by the transport: "
+                                    + transport.getDescription())
+                            : Status.CANCELLED.withDescription("cancelled by the client"));
                 }
                 super.onCancel();
             }

@@ -26,6 +26,8 @@ import io.ret.server.platform.security.Authenticator;
  * <li>call context: correlation id, peer (the forwarded client address when the peer is a
  *     trusted proxy), user agent (everything after can log them)</li>
  * <li>access log and metrics: see the final status of every call, refusals included</li>
+ * <li>request guard: unparseable, oversize or out-of-bounds requests refused with rich
+ *     details and counted, never passed on (see {@link RequestGuard})</li>
  * <li>error mapping: whatever a later stage or the handler throws becomes a rich status</li>
  * <li>drain: refuses new calls while shutting down, counts calls in flight</li>
  * <li>authentication: token or API key to principal (refuses nothing itself)</li>
@@ -47,13 +49,15 @@ public final class GrpcServer {
                       Authenticator authenticator, RateLimiter rateLimiter, AuditLog audit, ErrorLog errors,
                       ServerMetrics metrics, ShutdownSignal shutdown) {
         this.settings = config.grpc();
-        List<ServerServiceDefinition> bound = services.stream().map(BindableService::bindService).toList();
+        List<ServerServiceDefinition> bound = services.stream().map(BindableService::bindService)
+                .map(RequestGuard::guard).toList();
         this.serviceNames = bound.stream().map(d -> d.getServiceDescriptor().getName()).toList();
         this.drain = new DrainInterceptor(shutdown);
         TransportSettings transportSettings = TransportSettings.from(config.settings());
         List<ServerInterceptor> pipeline = new ArrayList<>(List.of(
                 new CallContextInterceptor(transportSettings.trustedProxies()),
                 new AccessLogInterceptor(metrics),
+                new RequestGuard(new ErrorMapper(errors), metrics),
                 new ErrorInterceptor(new ErrorMapper(errors)),
                 drain,
                 new AuthenticationInterceptor(authenticator)));
@@ -64,6 +68,7 @@ public final class GrpcServer {
         List<ServerServiceDefinition> intercepted = bound.stream()
                 .map(definition -> ServerInterceptors.interceptForward(definition, pipeline))
                 .toList();
+        TransportStatus.quietClientFaults();
         this.transport = GrpcTransport.create(settings, transportSettings, intercepted, health.getHealthService());
     }
 

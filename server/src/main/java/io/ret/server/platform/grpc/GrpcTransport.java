@@ -16,6 +16,13 @@ public interface GrpcTransport {
     /** Largest message either side accepts; data chunks are at most 1 MiB. */
     int MAX_MESSAGE_BYTES = 2 * 1024 * 1024 - 1;
 
+    /**
+     * What the Netty transport accepts before refusing on its own (a plain RESOURCE_EXHAUSTED
+     * with no details): above {@link #MAX_MESSAGE_BYTES}, so that messages between the two are
+     * refused by {@link RequestGuard} with ErrorInfo and the correlation id.
+     */
+    int TRANSPORT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
     /** Starts listening; returns the bound port. */
     int start();
 

@@ -45,7 +45,8 @@ final class NettyTransport implements GrpcTransport {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()),
                         credentials(transport))
                 .executor(handlers)
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE_BYTES)
+                .addStreamTracerFactory(TransportStatus.FACTORY)
                 .maxRstFramesPerWindow(http2.maxResets(), (int) Math.max(1, http2.resetWindow().toSeconds()))
                 .maxConcurrentCallsPerConnection(http2.maxStreams())
                 .permitKeepAliveTime(http2.pingsAtMost().toMillis(), TimeUnit.MILLISECONDS)

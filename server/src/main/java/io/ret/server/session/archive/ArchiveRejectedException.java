@@ -20,6 +20,10 @@ public final class ArchiveRejectedException extends IOException {
         DUPLICATE_ENTRY,
         ENCRYPTED_ENTRY,
         UNSUPPORTED_COMPRESSION,
+        /** Two entries share bytes of the archive (many directory entries over one compressed stream). */
+        OVERLAPPING_ENTRIES,
+        /** An entry's header or data lies outside the archive's data area (past the central directory start). */
+        ENTRY_OUT_OF_BOUNDS,
         /** An entry's data cannot be decompressed, or does not match its checksum or declared size. */
         CORRUPT_ENTRY,
         NO_DATA_ENTRIES

@@ -21,7 +21,7 @@ final class DirectoryArchiveReader implements ArchiveReader {
     private final Inventory inventory;
     private final Set<String> dataPaths;
     private final ArchiveLimits limits;
-    private final LimitedInputStream.Total total = new LimitedInputStream.Total();
+    private final LimitedInputStream.Total total = new LimitedInputStream.Total(Long.MAX_VALUE);
 
     private DirectoryArchiveReader(Path root, Inventory inventory, ArchiveLimits limits) {
         this.root = root;

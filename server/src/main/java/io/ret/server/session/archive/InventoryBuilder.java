@@ -58,6 +58,7 @@ final class InventoryBuilder {
         ArchiveKind kind = anyXml ? ArchiveKind.XML : ArchiveKind.CSV;
         List<InventoryEntry> entries = new ArrayList<>(candidates.size());
         long total = 0;
+        long compressedTotal = 0;
         for (Candidate c : candidates) {
             if (c.kind() == EntryKind.CSV && kind == ArchiveKind.XML) {
                 entries.add(new InventoryEntry(c.path(), EntryKind.SKIPPED, 0, c.compressedBytes(),
@@ -71,11 +72,17 @@ final class InventoryBuilder {
             long size = Math.max(0, c.declaredSize());
             checkDeclared(c.path(), size, c.compressedBytes());
             total += size;
+            compressedTotal += Math.max(0, c.compressedBytes());
             if (total > limits.maxTotalBytes()) {
                 throw new ArchiveRejectedException(Reason.TOTAL_TOO_LARGE, null, "the archive declares more than "
                         + limits.maxTotalBytes() + " bytes uncompressed");
             }
             entries.add(new InventoryEntry(c.path(), c.kind(), size, c.compressedBytes(), null));
+        }
+        if (total > limits.allowedExpansion(compressedTotal, ArchiveLimits.ARCHIVE_RATIO_SLACK_BYTES)) {
+            throw new ArchiveRejectedException(Reason.COMPRESSION_RATIO, null, "the archive declares " + total
+                    + " bytes uncompressed from " + compressedTotal + " compressed, over the ratio of "
+                    + limits.maxCompressionRatio() + " for the archive as a whole");
         }
         entries.sort(Comparator.comparing(InventoryEntry::path));
         return new Inventory(kind, entries, total);
@@ -86,7 +93,7 @@ final class InventoryBuilder {
             throw new ArchiveRejectedException(Reason.ENTRY_TOO_LARGE, path, "entry '" + EntryNames.printable(path)
                     + "' declares " + size + " bytes uncompressed, over the limit of " + limits.maxEntryBytes());
         }
-        if (size > ArchiveLimits.RATIO_GRACE_BYTES && size > limits.maxCompressionRatio() * Math.max(1, compressed)) {
+        if (size > limits.allowedExpansion(compressed, ArchiveLimits.ENTRY_RATIO_SLACK_BYTES)) {
             throw new ArchiveRejectedException(Reason.COMPRESSION_RATIO, path, "entry '" + EntryNames.printable(path)
                     + "' declares " + size + " bytes from " + compressed + " compressed, over the ratio of "
                     + limits.maxCompressionRatio());

@@ -10,17 +10,26 @@ import io.ret.server.session.archive.ArchiveRejectedException.Reason;
 
 /**
  * The decompressed bytes of one entry, counted as they are read. Crossing the entry
- * or total limit, or the compression ratio, throws {@link ArchiveRejectedException} at
- * once, so no header value matters for safety. At the end the checksum and the declared
+ * or total limit, or the compression ratio of the entry or of the whole archive, throws
+ * {@link ArchiveRejectedException} at once, so no header value matters for safety. At the end the checksum and the declared
  * size, where known, must match what was read ({@code CORRUPT_ENTRY} otherwise).
  * {@link InputStream#skip} reads through {@link #read(byte[], int, int)}, so skipped
  * bytes are counted too.
  */
 final class LimitedInputStream extends InputStream {
 
-    /** Bytes read through every stream of one reader, which may be read by several threads. */
+    /**
+     * Bytes read through every stream of one reader, which may be read by several threads,
+     * and the compressed bytes of all the reader's data entries (for the whole-archive ratio;
+     * {@code Long.MAX_VALUE} when there is no compression, as in a directory).
+     */
     static final class Total {
         private final AtomicLong bytes = new AtomicLong();
+        private final long archiveCompressedBytes;
+
+        Total(long archiveCompressedBytes) {
+            this.archiveCompressedBytes = archiveCompressedBytes;
+        }
 
         long add(long n) {
             return bytes.addAndGet(n);
@@ -86,13 +95,18 @@ final class LimitedInputStream extends InputStream {
             throw new ArchiveRejectedException(Reason.TOTAL_TOO_LARGE, entry, "the archive holds more than "
                     + limits.maxTotalBytes() + " bytes uncompressed (crossed in entry '" + entry + "')");
         }
-        if (bytesRead > ArchiveLimits.RATIO_GRACE_BYTES) {
-            long compressed = Math.max(1, compressedBytesRead.getAsLong());
-            if (bytesRead > limits.maxCompressionRatio() * compressed) {
+        if (bytesRead > ArchiveLimits.ENTRY_RATIO_SLACK_BYTES) {
+            long compressed = compressedBytesRead.getAsLong();
+            if (bytesRead > limits.allowedExpansion(compressed, ArchiveLimits.ENTRY_RATIO_SLACK_BYTES)) {
                 throw new ArchiveRejectedException(Reason.COMPRESSION_RATIO, entry, "entry '" + entry
                         + "' expands more than " + limits.maxCompressionRatio() + " times (" + bytesRead
                         + " bytes from " + compressed + ")");
             }
+        }
+        if (totalBytes > limits.allowedExpansion(total.archiveCompressedBytes, ArchiveLimits.ARCHIVE_RATIO_SLACK_BYTES)) {
+            throw new ArchiveRejectedException(Reason.COMPRESSION_RATIO, entry, "the archive expands more than "
+                    + limits.maxCompressionRatio() + " times (" + totalBytes + " bytes from "
+                    + total.archiveCompressedBytes + " compressed, crossed in entry '" + entry + "')");
         }
     }
 

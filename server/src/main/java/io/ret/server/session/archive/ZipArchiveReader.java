@@ -7,6 +7,7 @@ import java.io.SequenceInputStream;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.zip.Inflater;
@@ -28,13 +29,15 @@ final class ZipArchiveReader implements ArchiveReader {
     private final Inventory inventory;
     private final Map<String, ZipArchiveEntry> byPath;
     private final ArchiveLimits limits;
-    private final LimitedInputStream.Total total = new LimitedInputStream.Total();
+    private final LimitedInputStream.Total total;
 
     private ZipArchiveReader(ZipFile zip, Inventory inventory, Map<String, ZipArchiveEntry> byPath, ArchiveLimits limits) {
         this.zip = zip;
         this.inventory = inventory;
         this.byPath = byPath;
         this.limits = limits;
+        this.total = new LimitedInputStream.Total(
+                inventory.dataEntries().stream().mapToLong(e -> Math.max(0, e.compressedBytes())).sum());
     }
 
     static ZipArchiveReader open(Path file, ArchiveLimits limits) throws IOException {
@@ -48,7 +51,8 @@ final class ZipArchiveReader implements ArchiveReader {
         try {
             InventoryBuilder builder = new InventoryBuilder(limits);
             Map<String, ZipArchiveEntry> byPath = new HashMap<>();
-            for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
+            List<ZipArchiveEntry> all = Collections.list(zip.getEntries());
+            for (ZipArchiveEntry entry : all) {
                 String skip = entry.isDirectory() ? "directory" : entry.isUnixSymlink() ? "symbolic link" : null;
                 String path = builder.add(entry.getName(), skip, entry.getSize(), entry.getCompressedSize());
                 if (entry.getGeneralPurposeBit().usesEncryption()) {
@@ -57,6 +61,7 @@ final class ZipArchiveReader implements ArchiveReader {
                 }
                 byPath.put(path, entry);
             }
+            ZipLayout.check(file, all);
             Inventory inventory = builder.build();
             for (InventoryEntry data : inventory.dataEntries()) {
                 ZipArchiveEntry entry = byPath.get(data.path());

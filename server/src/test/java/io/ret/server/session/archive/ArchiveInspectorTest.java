@@ -134,9 +134,70 @@ class ArchiveInspectorTest {
             } catch (ArchiveRejectedException e) {
                 assertThat(e.reason()).isEqualTo(Reason.COMPRESSION_RATIO);
             }
-            // stopped just past the grace allowance, not after 50 MB
-            assertThat(read).isLessThan(ArchiveLimits.RATIO_GRACE_BYTES + 2 * buffer.length);
+            // stopped just past the slack allowance, not after 50 MB
+            assertThat(read).isLessThan(ArchiveLimits.ENTRY_RATIO_SLACK_BYTES + 64 * 1024 + 2 * buffer.length);
         }
+    }
+
+    /** 2000 entries of 1 MiB each: every entry stays at the old 1 MiB grace, the archive as a whole is a bomb. */
+    @Test
+    void manySmallBombEntriesAreRejectedByTheRatioAtAnySize() throws Exception {
+        byte[] zip = ZipBytes.sameContent("part-", oneMiBOfMarkup(), 2000, false);
+        Path file = ZipBytes.write(dir.resolve("many.zip"), zip);
+        assertThat(zip.length).isLessThan(6_000_000);
+
+        ArchiveRejectedException e = assertRejected(file, DEFAULTS, Reason.COMPRESSION_RATIO);
+        assertThat(e.getMessage()).contains("ratio");
+    }
+
+    /** Entries each under the per-entry slack still cannot add up: the ratio holds over the archive. */
+    @Test
+    void entriesUnderThePerEntryAllowanceCannotAddUpToABomb() throws Exception {
+        byte[] small = new byte[60 * 1024];
+        Path declared = ZipBytes.write(dir.resolve("small.zip"), ZipBytes.sameContent("s-", small, 500, false));
+        ArchiveRejectedException e = assertRejected(declared, DEFAULTS, Reason.COMPRESSION_RATIO);
+        assertThat(e.getMessage()).contains("archive as a whole");
+
+    }
+
+    /** 1000 central-directory entries over one compressed stream (the overlapping-files bomb). */
+    @Test
+    void entriesSharingOneCompressedStreamAreRejectedAsOverlapping() throws Exception {
+        Path bomb = ZipBytes.write(dir.resolve("overlap.zip"),
+                ZipBytes.sameContent("o-", oneMiBOfMarkup(), 1000, true));
+        ArchiveRejectedException e = assertRejected(bomb, DEFAULTS, Reason.OVERLAPPING_ENTRIES);
+        assertThat(e.getMessage()).contains("o-0.xml").contains("overlapping");
+
+        // data of an innocent ratio: only the shared bytes give it away
+        Path innocent = ZipBytes.write(dir.resolve("overlap-text.zip"),
+                ZipBytes.sameContent("t-", randomText(20_000).getBytes(), 1000, true));
+        assertRejected(innocent, DEFAULTS, Reason.OVERLAPPING_ENTRIES);
+    }
+
+    @Test
+    void anEntryBeyondTheCentralDirectoryStartIsRejected() throws Exception {
+        byte[] zip = ZipBytes.sameContent("b-", randomText(5000).getBytes(), 3, false);
+        // the last entry's data claims to run on into the central directory
+        Path file = ZipBytes.write(dir.resolve("oob.zip"), ZipBytes.declareCompressedSize(zip, "b-2.xml", 100_000));
+
+        ArchiveRejectedException e = assertRejected(file, DEFAULTS, Reason.ENTRY_OUT_OF_BOUNDS);
+        assertThat(e.entry()).isEqualTo("b-2.xml");
+    }
+
+    @Test
+    void anHonestArchiveOfManyEntriesIsAccepted() throws Exception {
+        Path honest = ZipBytes.write(dir.resolve("honest.zip"),
+                ZipBytes.sameContent("h-", randomText(30_000).getBytes(), 200, false));
+        assertThat(ArchiveInspector.inspect(honest, DEFAULTS).dataEntries()).hasSize(200);
+    }
+
+    /** About 1 MiB of repetitive but real-looking XML (compresses several hundred times). */
+    static byte[] oneMiBOfMarkup() {
+        StringBuilder xml = new StringBuilder("<rows>");
+        while (xml.length() < (1 << 20) - 32) {
+            xml.append("<row><v>1</v></row>");
+        }
+        return xml.append("</rows>").toString().getBytes();
     }
 
     @Test

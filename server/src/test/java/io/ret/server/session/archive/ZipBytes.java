@@ -34,6 +34,72 @@ public final class ZipBytes {
         return bytes.toByteArray();
     }
 
+    /**
+     * {@code count} deflated entries {@code <prefix><i>.xml} of the same content, compressed once.
+     * With {@code shareData} one local header and one compressed stream serve every
+     * central-directory entry (the "overlapping files" bomb); otherwise each entry has its own
+     * copy, as an honest tool would write it (the "many small entries" bomb).
+     */
+    public static byte[] sameContent(String prefix, byte[] content, int count, boolean shareData) throws IOException {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+        deflater.setInput(content);
+        deflater.finish();
+        ByteArrayOutputStream compressedOut = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        while (!deflater.finished()) {
+            compressedOut.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        byte[] data = compressedOut.toByteArray();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(content);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int[] offsets = new int[count];
+        for (int i = 0; i < count; i++) {
+            if (shareData && i > 0) {
+                offsets[i] = 0;
+                continue;
+            }
+            offsets[i] = out.size();
+            byte[] name = (prefix + i + ".xml").getBytes(StandardCharsets.UTF_8);
+            ByteBuffer header = ByteBuffer.allocate(30).order(ByteOrder.LITTLE_ENDIAN);
+            header.putInt(LOCAL_HEADER).putShort((short) 20).putShort((short) 0).putShort((short) 8)
+                    .putShort((short) 0).putShort((short) 0x21).putInt((int) crc.getValue()).putInt(data.length)
+                    .putInt(content.length).putShort((short) name.length).putShort((short) 0);
+            out.write(header.array());
+            out.write(name);
+            out.write(data);
+        }
+        int directoryStart = out.size();
+        for (int i = 0; i < count; i++) {
+            byte[] name = (prefix + i + ".xml").getBytes(StandardCharsets.UTF_8);
+            ByteBuffer header = ByteBuffer.allocate(46).order(ByteOrder.LITTLE_ENDIAN);
+            header.putInt(CENTRAL_HEADER).putShort((short) 20).putShort((short) 20).putShort((short) 0)
+                    .putShort((short) 8).putShort((short) 0).putShort((short) 0x21).putInt((int) crc.getValue())
+                    .putInt(data.length).putInt(content.length).putShort((short) name.length).putShort((short) 0)
+                    .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(offsets[i]);
+            out.write(header.array());
+            out.write(name);
+        }
+        int directorySize = out.size() - directoryStart;
+        ByteBuffer end = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
+        end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) count)
+                .putShort((short) count).putInt(directorySize).putInt(directoryStart).putShort((short) 0);
+        out.write(end.array());
+        return out.toByteArray();
+    }
+
+    /** Overwrites the compressed size in the named entry's central-directory record (data running past its end). */
+    public static byte[] declareCompressedSize(byte[] zip, String name, int size) {
+        ByteBuffer buffer = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+        forEachHeader(buffer, name, (at, central) -> {
+            if (central) {
+                buffer.putInt(at + 20, size);
+            }
+        });
+        return zip;
+    }
+
     public static Path write(Path file, byte[] zip) throws IOException {
         return Files.write(file, zip);
     }
