@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.ret.server.platform.console.ProgressLine;
 import io.ret.server.session.archive.ArchiveLimits;
 import io.ret.server.session.archive.ArchiveRejectedException;
 
@@ -37,6 +38,11 @@ public final class ConvertCommand {
     }
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, out, err, ProgressLine.silent());
+    }
+
+    /** @param progress drawn while converting (XML bytes read, rate, time left); silent off a terminal */
+    public static int run(List<String> args, PrintStream out, PrintStream err, ProgressLine progress) {
         String record = null;
         FlattenMode mode = FlattenMode.CHILD_TABLES;
         String separator = "|";
@@ -101,8 +107,13 @@ public final class ConvertCommand {
                     }
                 }
             }
-            ConversionSummary summary = new ArchiveConverter(options, ArchiveLimits.defaults())
-                    .convert(archive, outDir, ConversionProgress.NONE);
+            ConversionSummary summary;
+            try {
+                summary = new ArchiveConverter(options, ArchiveLimits.defaults())
+                        .convert(archive, outDir, showing(progress));
+            } finally {
+                progress.finish();
+            }
             print(summary, out);
             return summary.filesFailed() == 0 ? 0 : 1;
         } catch (ArchiveRejectedException e) {
@@ -112,6 +123,20 @@ public final class ConvertCommand {
             err.println("ret convert: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static ConversionProgress showing(ProgressLine line) {
+        return new ConversionProgress() {
+            @Override
+            public void start(long totalBytes) {
+                line.total(totalBytes);
+            }
+
+            @Override
+            public void bytesRead(long delta) {
+                line.advance(delta);
+            }
+        };
     }
 
     /** The summary as people read it. */
