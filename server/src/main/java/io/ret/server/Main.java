@@ -85,8 +85,8 @@ public final class Main {
         }
     }
 
-    @Command(name = "serve", description = {"Run the gRPC server (the default command). With no configuration it",
-            "starts an embedded MariaDB and redis-server under ./runtime."})
+    @Command(name = "serve", description = {"Run the gRPC server (the default command).",
+            "With no configuration it starts an embedded MariaDB and redis-server under ./runtime."})
     static final class Serve implements Callable<Integer> {
         private final CliContext context;
 
@@ -141,7 +141,7 @@ public final class Main {
         }
     }
 
-    @Command(name = "worker", description = {"Run the one job of a ConversionJob / IndexJob resource (in a worker pod):",
+    @Command(name = "worker", description = {"Run the one job of a ConversionJob / IndexJob resource (in a worker pod).",
             "ret worker --kind ConversionJob --name NAME --namespace NS"})
     static final class WorkerCommand implements Callable<Integer> {
         private final CliContext context;
@@ -159,7 +159,7 @@ public final class Main {
         }
     }
 
-    @Command(name = "diff", description = {"Compare two CSV files or directories locally, no server (ret diff --help).",
+    @Command(name = "diff", description = {"Compare two CSV files or directories locally (ret diff --help).",
             "Exit codes: 0 no differences, 1 differences, 2 usage error or a file that could not be compared."})
     static final class DiffCli implements Callable<Integer> {
         private final CliContext context;

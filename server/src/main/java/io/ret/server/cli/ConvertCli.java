@@ -19,7 +19,7 @@ import picocli.CommandLine.Unmatched;
  * {@code ret convert SESSION} starts a conversion on the server and follows it;
  * {@code ret convert ARCHIVE-OR-DIR OUT-DIR} converts locally with no server (the same options).
  */
-@Command(name = "convert", description = {
+@Command(name = "convert", description = {"Convert a session on the server, or an archive locally.",
         "ret convert SESSION             convert an uploaded session on the server and follow the job",
         "ret convert ARCHIVE-OR-DIR OUT  convert a ZIP or directory of XML files locally, no server",
         "Local exit codes: 0 all files converted, 1 a file failed or the archive was refused, 2 usage."})

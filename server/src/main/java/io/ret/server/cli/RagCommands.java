@@ -92,8 +92,8 @@ final class RagCommands {
         }
     }
 
-    @Command(name = "index", description = {"Index a session's outputs into a collection (created when no collection",
-            "has that name) and follow the job."})
+    @Command(name = "index", description = {"Index a session's outputs into a collection.",
+            "The collection (id or name) is created when none has that name."})
     static final class Index extends ClientCommand {
         @Parameters(index = "0", paramLabel = "SESSION") String sessionId;
         @Parameters(index = "1", paramLabel = "COLLECTION") String collection;
@@ -151,8 +151,8 @@ final class RagCommands {
         }
     }
 
-    @Command(name = "chat", description = {"Ask questions about a collection; the answer streams as it comes, the "
-            + "citations follow it.", "Interactive (an empty line or end of input stops) unless -q gives one question."})
+    @Command(name = "chat", description = {"Ask questions about a collection, with citations.",
+            "The answer streams as it comes, the citations follow it.", "Interactive (an empty line or end of input stops) unless -q gives one question."})
     static final class Chat extends ClientCommand {
         @Parameters(paramLabel = "COLLECTION") String collection;
         @Option(names = "-q", paramLabel = "QUESTION", description = "Ask one question and stop.") String question;

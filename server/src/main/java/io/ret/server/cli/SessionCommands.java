@@ -40,8 +40,8 @@ final class SessionCommands {
     private SessionCommands() {
     }
 
-    @Command(name = "upload", description = {"Upload a ZIP of XML (or CSV) files as a new session, with a progress bar,",
-            "then show its inventory. --convert starts its conversion at once."})
+    @Command(name = "upload", description = {"Upload an archive as a new session, with a progress bar.",
+            "A ZIP of XML (or CSV) files; its inventory is shown. --convert starts its conversion at once."})
     static final class Upload extends ClientCommand {
         @Parameters(paramLabel = "ARCHIVE") Path archive;
         @Option(names = "--description") String description;

@@ -160,6 +160,11 @@ public final class DiffCommand {
             public boolean cancelled() {
                 return false;
             }
+
+            @Override
+            public void filesDone(int done, int total) {
+                line.detail(done + "/" + total + " files");
+            }
         };
     }
 

@@ -92,6 +92,7 @@ public final class ArchiveConverter {
         }
         List<InventoryEntry> xmlFiles = inventory.dataEntries();
         progress.start(inventory.uncompressedBytes());
+        progress.filesDone(0, xmlFiles.size());
         FileConverter converter = new FileConverter(options, progress, outDir);
         int scanners = Math.clamp(xmlFiles.size(), 1, maxScanners);
         ScanSlots<Step> slots = new ScanSlots<>(xmlFiles.size(), scanners + 1);
@@ -115,6 +116,7 @@ public final class ArchiveConverter {
                     case Failed failed -> failures.add(failed.failure());
                     case Stopped stopped -> throw rethrow(stopped.cause());
                 }
+                progress.filesDone(file + 1, xmlFiles.size());
             }
         } finally {
             progress.stop();
@@ -242,6 +244,11 @@ public final class ArchiveConverter {
         @Override
         public synchronized void bytesRead(long delta) {
             delegate.bytesRead(delta);
+        }
+
+        @Override
+        public synchronized void filesDone(int done, int total) {
+            delegate.filesDone(done, total);
         }
 
         @Override

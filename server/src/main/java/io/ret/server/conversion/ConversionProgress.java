@@ -19,6 +19,10 @@ public interface ConversionProgress {
     default void bytesRead(long delta) {
     }
 
+    /** Files of the archive written (or failed) so far, of all; first called with 0 before any file. */
+    default void filesDone(int done, int total) {
+    }
+
     /** True to stop: the conversion then throws {@link ConversionCancelledException}. */
     default boolean cancelled() {
         return false;

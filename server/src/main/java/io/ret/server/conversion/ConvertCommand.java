@@ -136,6 +136,11 @@ public final class ConvertCommand {
             public void bytesRead(long delta) {
                 line.advance(delta);
             }
+
+            @Override
+            public void filesDone(int done, int total) {
+                line.detail(done + "/" + total + " files");
+            }
         };
     }
 

@@ -76,8 +76,13 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits until health says SERVING; fails with the server's log otherwise. */
     public ServerProcess awaitServing() throws Exception {
+        return awaitServing(java.time.Duration.ofSeconds(60));
+    }
+
+    /** The same, for a first start that unpacks the embedded engines (slow on a loaded machine). */
+    public ServerProcess awaitServing(java.time.Duration patience) throws Exception {
         var health = HealthGrpc.newBlockingStub(channel);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
                 if (health.withDeadlineAfter(2, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())

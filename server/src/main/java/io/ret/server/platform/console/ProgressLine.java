@@ -60,6 +60,11 @@ public final class ProgressLine {
         return new ProgressLine(out, visible, label, unit, System::nanoTime);
     }
 
+    /** A line on a clock of the caller's (tests). */
+    public static ProgressLine on(PrintStream out, String label, Unit unit, LongSupplier nanoTime) {
+        return new ProgressLine(out, true, label, unit, nanoTime);
+    }
+
     public static ProgressLine silent() {
         return new ProgressLine(null, false, "", Unit.ITEMS, System::nanoTime);
     }
