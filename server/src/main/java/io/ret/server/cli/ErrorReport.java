@@ -83,7 +83,7 @@ public record ErrorReport(Status.Code code, String message, String reason, List<
         if (!retryAfter.isEmpty()) {
             text.append("\n  retry after ").append(retryAfter);
         }
-        if (code == Status.Code.UNAUTHENTICATED && !reason.equals("INVALID_CREDENTIALS")) {
+        if (code == Status.Code.UNAUTHENTICATED && !reason.equals("LOGIN_FAILED")) {
             text.append("\n  sign in with: ret login");
         }
         if (!correlationId.isEmpty()) {

@@ -65,4 +65,14 @@ class LocalCommandsTest {
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).contains("Unknown option: '--bogus'");
     }
+
+    @Test
+    void workerGetsItsOptionsInOrder() {
+        CliRunner.Result missing = ret(false).run("worker", "--kind", "ConversionJob", "--name", "x");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("usage: ret worker --kind");
+        CliRunner.Result unknown = ret(false).run("worker", "--kind", "ConversionJob", "--name", "x", "--bogus", "y");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("ret worker: unknown option '--bogus'");
+    }
 }

@@ -53,8 +53,8 @@ class ReadmeJourneyTest {
     @Test
     void theCommandLineJourneyRunsAsWritten() throws Exception {
         String log = run("cli", Optional.empty());
-        assertThat(log).contains("signed in to").contains("outputs of session").contains("rows: ")
-                .contains("[1] ").contains("secret (shown once");
+        assertThat(log).contains("signed in to").contains("outputs of session").contains("MODIFIED")
+                .contains("[1] ").contains("reporter  (user, service");
         assertThat(Files.readString(work.resolve("cli").resolve("orders.diff.csv"))).contains("->");
     }
 
