@@ -241,6 +241,37 @@ class ClientCommandsTest {
     }
 
     @Test
+    void anAdminManagesUsersKeysAndLimitsAndAServiceAccountSignsInWithItsKey() {
+        CliRunner admin = new CliRunner(address, home.resolve("admin"));
+        assertThat(admin.runWithInput(TestServer.ADMIN_PASSWORD + "\n", "login", TestServer.ADMIN_USERNAME,
+                "--password-stdin").code()).isZero();
+        String name = TestServer.uniqueName("cli-bot");
+        CliRunner.Result created = admin.run("admin", "users", "create", name, "--service");
+        assertThat(created.code()).as(created.toString()).isZero();
+        assertThat(created.out()).contains(name).contains("service");
+        CliRunner.Result key = admin.run("admin", "apikeys", "create", name, "--description", "test");
+        assertThat(key.code()).as(key.toString()).isZero();
+        String secret = key.out().lines().filter(l -> l.startsWith("secret")).findFirst().orElseThrow()
+                .replaceFirst(".*: ", "");
+        CliRunner.Result bot = new CliRunner(address, home.resolve("bot")).env("RET_API_KEY", secret).run("whoami");
+        assertThat(bot.out()).contains(name + "  (user, service");
+
+        CliRunner.Result notAdmin = ret.run("admin", "users", "list");
+        assertThat(notAdmin.code()).isEqualTo(ExitCodes.AUTH);
+        assertThat(notAdmin.err()).contains("not allowed (PERMISSION_DENIED)");
+
+        assertThat(admin.run("admin", "users", "lock", ada.getUsername()).out()).contains("locked");
+        CliRunner.Result locked = ret.run("whoami");
+        assertThat(locked.code()).as("a lock ends the user's sign-ins at once").isEqualTo(ExitCodes.AUTH);
+        assertThat(locked.err()).contains("reason: TOKEN_REVOKED").contains("sign in with: ret login");
+        assertThat(admin.run("admin", "users", "unlock", ada.getUsername()).out()).doesNotContain("locked");
+        CliRunner.Result limits = admin.run("admin", "limits", "set", ada.getUsername(), "--sessions", "77");
+        assertThat(limits.out()).contains("77 sessions");
+        assertThat(admin.run("admin", "audit", "--limit", "20").out()).contains("api_key.create");
+
+    }
+
+    @Test
     void ctrlCDuringAWatchCanCancelTheJob() throws Exception {
         Job job = watchAndPressCtrlC("c\n");
         assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
