@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.ret.server.platform.console.ProgressLine;
+
 /**
  * {@code ret diff LEFT RIGHT [options]}: compares two CSV files or two directories locally, with
  * no server or database. Two conversion output directories (each with a {@code datapackage.json})
@@ -46,6 +48,11 @@ public final class DiffCommand {
     }
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, out, err, ProgressLine.silent());
+    }
+
+    /** @param progress drawn while comparing (rows read, rate); silent off a terminal */
+    public static int run(List<String> args, PrintStream out, PrintStream err, ProgressLine progress) {
         List<String> paths = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         Map<String, List<String>> tableKeys = new LinkedHashMap<>();
@@ -94,7 +101,7 @@ public final class DiffCommand {
             }
             DiffOptions options = new DiffOptions(keys, ignore, trim, ignoreCase, tolerance, ordered, keyless, memory,
                     null, tableKeys);
-            return diff(Path.of(paths.get(0)), Path.of(paths.get(1)), options, match, format, out, err);
+            return diff(Path.of(paths.get(0)), Path.of(paths.get(1)), options, match, format, out, err, progress);
         } catch (IllegalArgumentException e) {
             err.println("ret diff: " + e.getMessage());
             err.print(USAGE);
@@ -103,7 +110,7 @@ public final class DiffCommand {
     }
 
     private static int diff(Path left, Path right, DiffOptions options, FileMatch match, String format,
-                            PrintStream out, PrintStream err) {
+                            PrintStream out, PrintStream err, ProgressLine progress) {
         for (Path root : List.of(left, right)) {
             if (!Files.exists(root)) {
                 err.println("ret diff: no such file or directory: " + root);
@@ -116,7 +123,11 @@ public final class DiffCommand {
         DeltaSink sink = daff != null ? daff : jsonLines != null ? jsonLines : DeltaSink.discard();
         DiffSummary summary;
         try {
-            summary = TreeDiff.diff(left, right, match, options, sink, DiffProgress.NONE);
+            try {
+                summary = TreeDiff.diff(left, right, match, options, sink, showing(progress));
+            } finally {
+                progress.finish();
+            }
             if (daff != null) {
                 daff.flush();
             }
@@ -146,6 +157,25 @@ public final class DiffCommand {
                 && summary.rowsRemoved() == 0 && summary.rowsModified() == 0
                 && summary.files().stream().noneMatch(f -> f.columns().any());
         return same ? 0 : 1;
+    }
+
+    private static DiffProgress showing(ProgressLine line) {
+        return new DiffProgress() {
+            @Override
+            public void rowsProcessed(long delta) {
+                line.advance(delta);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return false;
+            }
+
+            @Override
+            public void filesDone(int done, int total) {
+                line.detail(done + "/" + total + " files");
+            }
+        };
     }
 
     private static void printSummary(DiffSummary summary, PrintStream out) {

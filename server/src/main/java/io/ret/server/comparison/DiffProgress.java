@@ -11,6 +11,10 @@ public interface DiffProgress {
 
     boolean cancelled();
 
+    /** Files (pairs) compared so far, of all; first called with 0 before any. */
+    default void filesDone(int done, int total) {
+    }
+
     DiffProgress NONE = new DiffProgress() {
         @Override
         public void rowsProcessed(long delta) {

@@ -50,7 +50,9 @@ public final class TreeDiff {
         Map<String, List<Path>> leftFiles = index(left, match);
         Map<String, List<Path>> rightFiles = index(right, match);
         List<FileDiff> files = new ArrayList<>();
-        for (String name : new TreeSet<>(union(leftFiles, rightFiles))) {
+        TreeSet<String> names = new TreeSet<>(union(leftFiles, rightFiles));
+        progress.filesDone(0, names.size());
+        for (String name : names) {
             if (progress.cancelled()) {
                 throw new DiffCancelledException();
             }
@@ -70,6 +72,7 @@ public final class TreeDiff {
                 files.add(reported(CsvDiffEngine.diff(l.getFirst(), r.getFirst(), name, options,
                         given(options, name, key), sink, progress), sink));
             }
+            progress.filesDone(files.size(), names.size());
         }
         return DiffSummary.of(files);
     }

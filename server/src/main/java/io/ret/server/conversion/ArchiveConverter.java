@@ -145,6 +145,7 @@ public final class ArchiveConverter {
     /** First pass: scans every file (several threads) and merges each one's shape in path order. */
     private void read(ArchiveReader reader, List<InventoryEntry> xmlFiles, Path outDir, SerialProgress progress,
             Map<String, Group> groups, List<FileFailure> failures) throws IOException {
+        progress.filesDone(0, xmlFiles.size());
         FileConverter converter = new FileConverter(options, progress, outDir);
         int scanners = Math.clamp(xmlFiles.size(), 1, maxScanners);
         ScanSlots<Step> slots = new ScanSlots<>(xmlFiles.size(), Math.max(scanners + 1, xmlFiles.size()));
@@ -175,6 +176,7 @@ public final class ArchiveConverter {
                     case Failed failed -> failures.add(failed.failure());
                     case Stopped stopped -> throw rethrow(stopped.cause());
                 }
+                progress.filesDone(file + 1, xmlFiles.size());
             }
         } catch (IOException | RuntimeException | Error e) {
             progress.stop(); // the scanners give up at their next check
@@ -450,6 +452,11 @@ public final class ArchiveConverter {
                 done += step;
                 delegate.bytesRead(step);
             }
+        }
+
+        @Override
+        public synchronized void filesDone(int done, int total) {
+            delegate.filesDone(done, total);
         }
 
         @Override

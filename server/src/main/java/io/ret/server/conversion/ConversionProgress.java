@@ -26,6 +26,10 @@ public interface ConversionProgress {
     default void phase(String phase) {
     }
 
+    /** Files of the archive written (or failed) so far, of all; first called with 0 before any file. */
+    default void filesDone(int done, int total) {
+    }
+
     /** True to stop: the conversion then throws {@link ConversionCancelledException}. */
     default boolean cancelled() {
         return false;

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import io.ret.server.conversion.schema.DataPackage;
 import io.ret.server.conversion.schema.Layout;
+import io.ret.server.platform.console.ProgressLine;
 import io.ret.server.session.archive.ArchiveLimits;
 import io.ret.server.session.archive.ArchiveRejectedException;
 
@@ -47,6 +48,11 @@ public final class ConvertCommand {
     }
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, out, err, ProgressLine.silent());
+    }
+
+    /** @param progress drawn while converting (XML bytes read, rate, time left); silent off a terminal */
+    public static int run(List<String> args, PrintStream out, PrintStream err, ProgressLine progress) {
         String record = null;
         FlattenMode mode = FlattenMode.CHILD_TABLES;
         String separator = "|";
@@ -148,8 +154,13 @@ public final class ConvertCommand {
                     }
                 }
             }
-            ConversionSummary summary = new ArchiveConverter(options, ArchiveLimits.defaults())
-                    .convert(archive, outDir, ConversionProgress.NONE);
+            ConversionSummary summary;
+            try {
+                summary = new ArchiveConverter(options, ArchiveLimits.defaults())
+                        .convert(archive, outDir, showing(progress));
+            } finally {
+                progress.finish();
+            }
             print(summary, out);
             return summary.filesFailed() == 0 ? 0 : 1;
         } catch (KeyColumnRejectedException e) {
@@ -162,6 +173,25 @@ public final class ConvertCommand {
             err.println("ret convert: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static ConversionProgress showing(ProgressLine line) {
+        return new ConversionProgress() {
+            @Override
+            public void start(long totalBytes) {
+                line.total(totalBytes);
+            }
+
+            @Override
+            public void bytesRead(long delta) {
+                line.advance(delta);
+            }
+
+            @Override
+            public void filesDone(int done, int total) {
+                line.detail(done + "/" + total + " files");
+            }
+        };
     }
 
     /** The summary as people read it. */
