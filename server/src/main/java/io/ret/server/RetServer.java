@@ -96,7 +96,7 @@ public final class RetServer implements AutoCloseable {
 
             SqlSandbox sql = new SqlSandbox(QuerySettings.from(config));
             var sessionService = new SessionGrpcService(sessions,
-                    config.settings().duration("ret.sessions.upload.idle", Duration.ofSeconds(60)));
+                    config.settings().duration("ret.sessions.upload.idle", Duration.ofMillis(100)));
             closeables.add(sessionService);
             List<BindableService> services = new ArrayList<>(List.of(
                     auth.grpcService(),

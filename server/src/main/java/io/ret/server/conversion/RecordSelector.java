@@ -30,6 +30,10 @@ final class RecordSelector {
      * kinds of child it takes a repeating element behind a chain of wrappers (a list such
      * as {@code <orders><order/>...</orders>}), or, at the document element only, a
      * repeating child; failing both, the element itself is the (single) record.
+     *
+     * <p>A document element that names its own identity (an id-like attribute or leaf child,
+     * as an invoice's number) is one record whose repeated parts are its lines: the file is
+     * one document, not a list with a header.
      */
     static PathNode detect(PathNode root) {
         PathNode node = root;
@@ -39,6 +43,9 @@ final class RecordSelector {
                 return only;
             }
             node = only;
+        }
+        if (node == root && hasOwnIdentity(root)) {
+            return root;
         }
         List<PathNode> lists = new ArrayList<>();
         for (PathNode child : node.children) {
@@ -57,6 +64,20 @@ final class RecordSelector {
             return node.children.stream().filter(c -> c.repeated).min(BEST).orElse(node);
         }
         return node;
+    }
+
+    private static boolean hasOwnIdentity(PathNode element) {
+        for (Schema.Column attribute : element.attributes) {
+            if (KeyDetector.word(attribute) >= 0) {
+                return true;
+            }
+        }
+        for (PathNode child : element.children) {
+            if (!child.repeated && child.children.isEmpty() && child.value != null && KeyDetector.word(child.value) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static PathNode named(Schema schema, String recordElement) throws FileConversionException {

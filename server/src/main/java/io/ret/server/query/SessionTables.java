@@ -57,13 +57,27 @@ public final class SessionTables {
         return new SqlColumn(c.name(), Optional.of(c.type()), c.role());
     }
 
-    /** A table name as an SQL identifier: lower case letters, digits and underscores, not starting with a digit. */
+    /** DuckDB's reserved keywords ({@code duckdb_keywords()}, category reserved): not usable unquoted as a table name. */
+    private static final Set<String> RESERVED = Set.of("all", "analyse", "analyze", "and", "any", "array", "as", "asc",
+            "asymmetric", "both", "case", "cast", "check", "collate", "column", "constraint", "create", "default",
+            "deferrable", "desc", "describe", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign",
+            "from", "grant", "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit",
+            "not", "null", "offset", "on", "only", "or", "order", "pivot", "pivot_longer", "pivot_wider", "placing",
+            "primary", "qualify", "references", "returning", "select", "show", "some", "summarize", "symmetric", "table",
+            "then", "to", "trailing", "true", "union", "unique", "unpivot", "using", "variadic", "when", "where", "window",
+            "with");
+
+    /**
+     * A table name as an SQL identifier that needs no quotes: lower case letters, digits and
+     * underscores, not starting with a digit; a reserved word gets a trailing underscore
+     * ({@code order} becomes {@code order_}).
+     */
     static String viewName(String name) {
         String cleaned = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "_").replaceAll("^_+|_+$", "");
         if (cleaned.isEmpty() || Character.isDigit(cleaned.charAt(0))) {
             cleaned = "t_" + cleaned;
         }
-        return cleaned;
+        return RESERVED.contains(cleaned) ? cleaned + "_" : cleaned;
     }
 
     private static String unique(String name, Set<String> taken) {

@@ -71,9 +71,10 @@ class InputValidationTest {
         refused(() -> server.login("", TestServer.PASSWORD), Status.Code.INVALID_ARGUMENT, null);
         String name = TestServer.uniqueName("bad-login");
         refused(() -> server.login(name, ""), Status.Code.INVALID_ARGUMENT, null);
+        // a 1 MiB password is over the edge bound of every string field: refused before authentication, not audited
         refused(() -> server.login(name, "y".repeat(1024 * 1024)), Status.Code.INVALID_ARGUMENT, null);
         refused(() -> server.login(name, "with\u0007bell"), Status.Code.INVALID_ARGUMENT, null);
-        assertThat(audit(server, "login.failed", name)).hasSize(3)
+        assertThat(audit(server, "login.failed", name)).hasSize(2)
                 .allSatisfy(e -> assertThat(e.getDetail()).startsWith("malformed request"));
     }
 

@@ -191,16 +191,16 @@ class QueryApiTest {
     void tablesAreTypedAndKeyedFromTheConversionSchema() {
         List<QueryTable> tables = query(alice).listTables(ListTablesRequest.newBuilder().setSessionId(typed.getId()).build())
                 .getTablesList();
-        assertThat(tables).extracting(QueryTable::getName).containsExactly("order", "order_line");
+        assertThat(tables).extracting(QueryTable::getName).containsExactly("order_", "order_line"); // order is reserved
         QueryTable line = tables.get(1);
         assertThat(line.getSchemaName()).isEqualTo("order.line");
-        assertThat(line.getParent()).isEqualTo("order");
+        assertThat(line.getParent()).isEqualTo("order_");
         assertThat(line.getPrimaryKeyList()).containsExactly("order_id", "position");
         assertThat(line.getColumnsList()).extracting(c -> c.getType()).containsExactly(ValueType.VALUE_TYPE_STRING,
                 ValueType.VALUE_TYPE_INTEGER, ValueType.VALUE_TYPE_INTEGER);
 
         List<RunQueryResponse> result = run(alice, typed, "SELECT o.order_id, o.amount, o.paid, sum(l.qty) AS qty"
-                + " FROM \"order\" o LEFT JOIN order_line l USING (order_id) GROUP BY ALL ORDER BY o.order_id");
+                + " FROM order_ o LEFT JOIN order_line l USING (order_id) GROUP BY ALL ORDER BY o.order_id");
         assertThat(result.getFirst().getColumns().getColumnsList()).extracting(c -> c.getType()).containsExactly(
                 ValueType.VALUE_TYPE_STRING, ValueType.VALUE_TYPE_NUMBER, ValueType.VALUE_TYPE_BOOLEAN,
                 ValueType.VALUE_TYPE_INTEGER);
@@ -230,8 +230,8 @@ class QueryApiTest {
                 "SQL_ACCESS_DENIED");
         assertRefused("SELECT * FROM glob('/*')", Status.Code.PERMISSION_DENIED, "SQL_ACCESS_DENIED");
         for (String statement : List.of(
-                "COPY (SELECT * FROM \"order\") TO '" + inside + "'",
-                "COPY \"order\" TO '/tmp/ret-sql-escape.csv'",
+                "COPY (SELECT * FROM order_) TO '" + inside + "'",
+                "COPY order_ TO '/tmp/ret-sql-escape.csv'",
                 "ATTACH '" + outputs.resolve("x.duckdb") + "' AS x",
                 "INSTALL httpfs",
                 "LOAD httpfs",
@@ -239,7 +239,7 @@ class QueryApiTest {
                 "SET threads = 64",
                 "SET enable_external_access = true",
                 "CREATE TABLE t AS SELECT 1",
-                "DROP VIEW \"order\"",
+                "DROP VIEW order_",
                 "SELECT 1; SELECT 2",
                 "SELECT 1; COPY (SELECT 1) TO '" + inside + "'",
                 "EXPORT DATABASE '" + outputs.resolve("dump") + "'")) {
@@ -247,7 +247,7 @@ class QueryApiTest {
         }
         assertThat(files(outputs.getParent())).as("nothing written").isEqualTo(before);
         assertThat(Path.of("/tmp/ret-sql-escape.csv")).doesNotExist();
-        assertThat(rows(run(alice, typed, "SELECT count(*) FROM \"order\"")).getFirst().getFirst().getIntegerValue())
+        assertThat(rows(run(alice, typed, "SELECT count(*) FROM order_")).getFirst().getFirst().getIntegerValue())
                 .as("still answering after the refusals").isEqualTo(3);
     }
 
@@ -255,7 +255,7 @@ class QueryApiTest {
     void aSyntaxErrorIsInvalidArgumentWithoutServerPaths() {
         StatusRuntimeException e = assertRefused("SELEC nonsense", Status.Code.INVALID_ARGUMENT, "SQL_INVALID");
         assertThat(e.getStatus().getDescription()).contains("syntax error");
-        StatusRuntimeException missing = assertRefused("SELECT nope FROM \"order\"", Status.Code.INVALID_ARGUMENT,
+        StatusRuntimeException missing = assertRefused("SELECT nope FROM order_", Status.Code.INVALID_ARGUMENT,
                 "SQL_INVALID");
         assertThat(missing.getStatus().getDescription()).contains("nope").doesNotContain(server.config().runtimeDir().toString());
     }

@@ -85,8 +85,8 @@ class ModelSqlAnswersApiTest {
 
     @Test
     void theModelSeesTheSchemasCallsRunSqlAndAnswersWithTheFigureAndTheStatement() {
-        // orders(): city Oslo when i % 5 == 2, status pending when i % 4 == 1: i = 17, 37, ..., 117
-        long expected = java.util.stream.IntStream.rangeClosed(1, 120).filter(i -> i % 5 == 2 && i % 4 == 1).count();
+        // orders(): city Oslo when i % 5 == 2, status pending when i % 4 == 1: i = 17, 37, ..., 117; and ORD-2024-00121
+        long expected = java.util.stream.IntStream.rangeClosed(1, 120).filter(i -> i % 5 == 2 && i % 4 == 1).count() + 1;
         String sql = "SELECT count(*) AS n FROM \"orders\" WHERE \"city\" = 'Oslo' AND \"status\" = 'pending'";
         azure.toolTurns.add(body -> FakeAzureOpenAi.toolCall("run_sql", "{\"sql\": \"" + sql.replace("\"", "\\\"") + "\"}"));
         azure.toolTurns.add(body -> FakeAzureOpenAi.text("There are " + lastToolResult(body).split("\n")[1]
