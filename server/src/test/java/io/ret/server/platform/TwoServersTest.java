@@ -26,22 +26,30 @@ import io.ret.api.v1.WhoAmIRequest;
 import io.ret.server.session.archive.ZipBytes;
 import io.ret.server.testing.RichErrors;
 import io.ret.server.testing.SessionClient;
+import io.ret.server.platform.embedded.EmbeddedMariaDb;
+import io.ret.server.platform.embedded.EmbeddedRedis;
+import io.ret.server.testing.TestEngines;
 import io.ret.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two server instances on one MariaDB and one Redis (the shared test engines), with a shared
- * signing key and session volume, as on Kubernetes: a job runs once, whichever instance started
- * it; a logout, lock or revoke on one instance holds on the other at once; rate limits are shared.
+ * Two server instances on one MariaDB and one Redis, with a shared signing key and session
+ * volume, as on Kubernetes: a job runs once, whichever instance started it; a logout, lock or
+ * revoke on one instance holds on the other at once; rate limits are shared. The engines are
+ * this class's own: a server of another test class on the shared engines would claim jobs too.
  */
 class TwoServersTest {
+    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedRedis redis;
     private static TestServer a;
     private static TestServer b;
 
     @BeforeAll
     static void start() {
+        mariaDb = TestEngines.newMariaDb("two-servers");
+        redis = TestEngines.newRedis("two-servers");
         Path sessions = Path.of("target", "test-runtime", "shared-sessions-" + UUID.randomUUID());
         a = instance(sessions, null);
         b = instance(sessions, a.config().runtimeDir().resolve("keys").resolve("jwt-signing.jwks.json"));
@@ -49,6 +57,8 @@ class TwoServersTest {
 
     private static TestServer instance(Path sessions, Path keys) {
         TestServer.Builder builder = TestServer.builder()
+                .database(mariaDb.jdbcUrl("ret"))
+                .redis(redis.url())
                 .set("ret.sessions.dir", sessions.toString())
                 .set("ret.jobs.concurrency", "2")
                 // WhoAmI gets a small bucket of its own (Login then shares the tests' large default one)
@@ -67,6 +77,12 @@ class TwoServersTest {
             if (server != null) {
                 server.close();
             }
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        if (mariaDb != null) {
+            mariaDb.close();
         }
     }
 
