@@ -14,7 +14,8 @@ public final class ClientCommands {
             SessionCommands.Upload.class, ConvertCli.class, ComparisonCommands.Compare.class, RagCommands.Index.class,
             JobCommands.class, SessionCommands.Sessions.class, SessionCommands.Outputs.class,
             SessionCommands.Preview.class, SessionCommands.Download.class, ComparisonCommands.Deltas.class,
-            ComparisonCommands.Export.class, RagCommands.Chat.class, RagCommands.Search.class,
+            ComparisonCommands.Export.class, QueryCommands.Query.class, QueryCommands.ListTables.class,
+            RagCommands.Chat.class, RagCommands.Search.class,
             RagCommands.Collections.class, AdminCommands.class);
 
     /** Adds every client command to the root command line (instances come from its factory). */
