@@ -174,7 +174,7 @@ public final class Main {
 
         @Override
         public Integer call() {
-            ProgressLine bar = ProgressLine.on(context.err(), context.interactive(), "diff", ProgressLine.Unit.ROWS);
+            ProgressLine bar = ProgressLine.on(context.err(), context.interactive(), "diff", ProgressLine.Unit.BYTES);
             return DiffCommand.run(args, context.out(), context.err(), bar);
         }
     }

@@ -15,11 +15,12 @@ final class Checkpoint {
         this.progress = progress;
     }
 
-    /** Reports rows and throws {@link DiffCancelledException} when cancelled or stopped. */
-    void rows(long count) {
-        if (count > 0) {
+    /** Reports rows and the bytes they took, and throws {@link DiffCancelledException} when cancelled or stopped. */
+    void rows(long count, long bytes) {
+        if (count > 0 || bytes > 0) {
             synchronized (this) {
                 progress.rowsProcessed(count);
+                progress.bytesRead(bytes);
             }
         }
         check();

@@ -124,7 +124,7 @@ public final class DiffCommand {
         DiffSummary summary;
         try {
             try {
-                summary = TreeDiff.diff(left, right, match, options, sink, showing(progress));
+                summary = TreeDiff.diff(left, right, match, options, sink, showing(progress, left, right));
             } finally {
                 progress.finish();
             }
@@ -159,10 +159,21 @@ public final class DiffCommand {
         return same ? 0 : 1;
     }
 
-    private static DiffProgress showing(ProgressLine line) {
+    /** Files, bytes of both sides (the bar's total), rows, rate and time left. */
+    private static DiffProgress showing(ProgressLine line, Path left, Path right) {
+        line.total(csvBytes(left) + csvBytes(right));
         return new DiffProgress() {
+            private long rows;
+            private String files = "";
+
             @Override
             public void rowsProcessed(long delta) {
+                rows += delta;
+                line.detail(files + rows + " rows");
+            }
+
+            @Override
+            public void bytesRead(long delta) {
                 line.advance(delta);
             }
 
@@ -173,9 +184,23 @@ public final class DiffCommand {
 
             @Override
             public void filesDone(int done, int total) {
-                line.detail(done + "/" + total + " files");
+                files = done + "/" + total + " files, ";
+                line.detail(files + rows + " rows");
             }
         };
+    }
+
+    /** Bytes of the CSV files a side holds (a file, or a directory tree of them); 0 when unreadable. */
+    private static long csvBytes(Path root) {
+        if (Files.isRegularFile(root)) {
+            return root.toFile().length();
+        }
+        try (var files = Files.walk(root)) {
+            return files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0; // the bar then shows no total; the comparison reports what it cannot read
+        }
     }
 
     private static void printSummary(DiffSummary summary, PrintStream out) {

@@ -11,6 +11,10 @@ public interface DiffProgress {
 
     boolean cancelled();
 
+    /** Bytes of CSV data scanned, on either side (each file's data once). */
+    default void bytesRead(long delta) {
+    }
+
     /** Files (pairs) compared so far, of all; first called with 0 before any. */
     default void filesDone(int done, int total) {
     }

@@ -79,6 +79,7 @@ final class RowScanner {
         long ragged = 0, firstRagged = 0, emptyKeys = 0, firstEmptyKey = 0;
         int firstRaggedCells = 0;
         long reported = 0;
+        long reportedByte = 0; // the header counts too, so the bytes add up to the file size
         try (FileChannel channel = FileChannel.open(source.data())) {
             long position = source.dataStart();
             bufStart = position;
@@ -125,12 +126,13 @@ final class RowScanner {
                 out.row(rowNo, bufStart + p, keyHash(), rowHash);
                 p = rowEnd;
                 if (rowNo - reported >= Checkpoint.EVERY) {
-                    checkpoint.rows(rowNo - reported);
+                    checkpoint.rows(rowNo - reported, bufStart + p - reportedByte);
                     reported = rowNo;
+                    reportedByte = bufStart + p;
                 }
             }
         }
-        checkpoint.rows(rowNo - reported);
+        checkpoint.rows(rowNo - reported, Math.max(0, bufStart + limit - reportedByte));
         return new Stats(rowNo, ragged, firstRagged, firstRaggedCells, emptyKeys, firstEmptyKey);
     }
 

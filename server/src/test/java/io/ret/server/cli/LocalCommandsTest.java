@@ -55,7 +55,7 @@ class LocalCommandsTest {
         assertThat(script.err()).isEmpty();
 
         CliRunner.Result person = ret(true).run("diff", a, b, "--key", "k", "--format", "summary");
-        assertThat(person.err()).contains("diff  ").contains("rows");
+        assertThat(person.err()).contains("diff [").contains("100%").contains("24 B / 24 B").contains("4 rows");
         assertThat(ret(false).run("diff", a, b, "--bogus").code()).isEqualTo(2);
     }
 
