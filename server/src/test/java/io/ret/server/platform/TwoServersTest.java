@@ -100,7 +100,7 @@ class TwoServersTest {
         for (int i = 0; i < started.size(); i++) {
             // watched on the other instance than the one that started it
             Job done = (i % 2 == 0 ? onB : onA).await(started.get(i).getId());
-            assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+            assertThat(done.getState()).as("job %s: %s", done.getId(), done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
             assertThat(done.getAttempts()).as("runs of job %s", done.getId()).isEqualTo(1);
         }
         long claimed = a.server().platform().db().queryOne("SELECT COUNT(*) FROM jobs WHERE id IN (?,?,?,?,?,?)"

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
@@ -136,22 +137,40 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
+    /** Times a transaction InnoDB chose as a deadlock victim is run again before the failure is passed on. */
+    private static final int DEADLOCK_ATTEMPTS = 4;
+
+    /**
+     * Runs work in one transaction: committed if it returns, rolled back if it throws. A
+     * transaction rolled back as a deadlock victim (SQLState 40001, which concurrent inserts
+     * on different sessions can cause through InnoDB's gap locks) is run again from the start,
+     * as MySQL's documentation advises, so work must do nothing but SQL on {@code c}.
+     */
     public <T> T transaction(Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (!"40001".equals(e.getSQLState()) || attempt >= DEADLOCK_ATTEMPTS) {
+                    throw new DataAccessException("transaction failed", e);
+                }
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(5, 25L * attempt)); // let the winner finish
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new DataAccessException("transaction failed", e);
+                }
             }
-        } catch (SQLException e) {
-            throw new DataAccessException("transaction failed", e);
         }
     }
 
