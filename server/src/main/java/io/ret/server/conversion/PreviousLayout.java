@@ -117,28 +117,9 @@ public final class PreviousLayout {
     }
 
     /** Splits an absolute path on '/' outside {uri} braces. */
+    /** The element names of an absolute path ({@code /orders/order}); none for an empty or relative one. */
     private static List<String> segments(String path) {
-        List<String> segments = new ArrayList<>();
-        if (path == null || !path.startsWith("/")) {
-            return segments;
-        }
-        StringBuilder current = new StringBuilder();
-        int braces = 0;
-        for (char c : path.substring(1).toCharArray()) {
-            if (c == '{') {
-                braces++;
-            } else if (c == '}') {
-                braces--;
-            }
-            if (c == '/' && braces == 0) {
-                segments.add(current.toString());
-                current.setLength(0);
-            } else {
-                current.append(c);
-            }
-        }
-        segments.add(current.toString());
-        return segments;
+        return path == null || !path.startsWith("/") ? new ArrayList<>() : RecordSelector.segments(path.substring(1));
     }
 
     /** What the new schema added to, or emptied of, the earlier one (tables matched by name). */

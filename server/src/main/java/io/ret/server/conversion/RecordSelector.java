@@ -96,7 +96,7 @@ final class RecordSelector {
     }
 
     /** Splits on '/' outside {uri} braces. */
-    private static List<String> segments(String path) {
+    static List<String> segments(String path) {
         List<String> segments = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         int braces = 0;

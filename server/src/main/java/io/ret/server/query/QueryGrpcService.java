@@ -46,16 +46,7 @@ public final class QueryGrpcService extends QueryServiceGrpc.QueryServiceImplBas
     }
 
     private static ValueType type(String databaseType) {
-        return switch (SqlSandbox.kind(databaseType)) {
-            case STRING -> ValueType.VALUE_TYPE_STRING;
-            case INTEGER -> ValueType.VALUE_TYPE_INTEGER;
-            case NUMBER -> ValueType.VALUE_TYPE_NUMBER;
-            case DECIMAL -> ValueType.VALUE_TYPE_DECIMAL;
-            case BOOLEAN -> ValueType.VALUE_TYPE_BOOLEAN;
-            case DATE -> ValueType.VALUE_TYPE_DATE;
-            case TIMESTAMP -> ValueType.VALUE_TYPE_TIMESTAMP;
-            case OTHER -> ValueType.VALUE_TYPE_OTHER;
-        };
+        return ResultPager.type(SqlSandbox.kind(databaseType));
     }
 
     /**

@@ -123,7 +123,7 @@ final class ResultPager implements RowSink {
         };
     }
 
-    private static ValueType type(ValueKind kind) {
+    static ValueType type(ValueKind kind) {
         return switch (kind) {
             case STRING -> ValueType.VALUE_TYPE_STRING;
             case INTEGER -> ValueType.VALUE_TYPE_INTEGER;
