@@ -155,8 +155,9 @@ class WorkerEndToEndTest {
         assertThat(states).anySatisfy(j -> assertThat(j.getState()).isEqualTo(JobState.JOB_STATE_RUNNING));
         assertThat(states.getLast().getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(states.getLast().getProgressPercent()).isEqualTo(100);
-        assertThat(new String(user.download(session.getId(), "orders.csv"), StandardCharsets.UTF_8))
-                .isEqualTo("_id,@id,sku\r\n1,1,A\r\n2,2,B\r\n");
+        // merged layout: one table per record type, each row naming its source file
+        assertThat(new String(user.download(session.getId(), "order.csv"), StandardCharsets.UTF_8))
+                .isEqualTo("_id,_file,@id,sku\r\n1,orders.xml,1,A\r\n2,orders.xml,2,B\r\n");
     }
 
     @Test
@@ -177,7 +178,7 @@ class WorkerEndToEndTest {
         assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(job.getSubjectId()).isEqualTo(session.getId());
         assertThat(user.sessions().listOutputs(ListOutputsRequest.newBuilder().setSessionId(session.getId()).build())
-                .getOutputsList()).extracting(OutputFile::getPath).containsExactly("orders.csv");
+                .getOutputsList()).extracting(OutputFile::getPath).containsExactly("order.csv");
     }
 
     @Test
