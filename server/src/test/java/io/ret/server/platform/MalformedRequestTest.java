@@ -26,6 +26,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.stub.MetadataUtils;
 import io.ret.api.v1.ComparisonOptions;
 import io.ret.api.v1.ComparisonServiceGrpc;
@@ -147,14 +148,66 @@ class MalformedRequestTest {
     }
 
     @Test
+    void aMessageOfTenMegabytesIsCutOffWhileItArrivesAndAnsweredWithErrorInfo() throws Exception {
+        String id = "ten-mb-" + UUID.randomUUID();
+        double before = refused("too_large");
+        byte[] big = LoginRequest.newBuilder().setUsername("x".repeat(10 << 20)).build().toByteArray();
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> raw(id, "ret.v1.AuthService/Login", big));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(RichErrors.reason(e)).isEqualTo("MESSAGE_TOO_LARGE");
+        assertThat(e.getStatus().getDescription()).contains("still arriving");
+        assertThat(RichErrors.errorInfo(e).orElseThrow().getMetadataMap()).containsEntry("limit_bytes", "2097151");
+        assertThat(RichErrors.requestInfo(e).orElseThrow().getRequestId()).isEqualTo(id);
+        assertThat(refused("too_large")).isEqualTo(before + 1);
+        assertThat(accessLine(id)).contains("\"status\":\"RESOURCE_EXHAUSTED\"").doesNotContain("cancelled");
+        assertNoStackTraceAndNoErrorRow(id);
+    }
+
+    @Test
+    void aCompressedMessageThatInflatesPastTheLimitIsRefusedWithErrorInfo() throws Exception {
+        String id = "gzip-" + UUID.randomUUID();
+        // 3 MiB of one letter: a few kilobytes on the wire
+        byte[] big = LoginRequest.newBuilder().setUsername("x".repeat(3 << 20)).build().toByteArray();
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> raw(id, "ret.v1.AuthService/Login", big, CallOptions.DEFAULT.withCompression("gzip")));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(RichErrors.reason(e)).isEqualTo("MESSAGE_TOO_LARGE");
+        assertThat(e.getStatus().getDescription()).contains("inflated");
+        assertThat(RichErrors.requestInfo(e).orElseThrow().getRequestId()).isEqualTo(id);
+        assertNoStackTraceAndNoErrorRow(id);
+    }
+
+    @Test
+    void anOversizeMessageToTheHealthServiceIsCutOffToo() {
+        byte[] big = HealthCheckRequest.newBuilder().setService("x".repeat(10 << 20)).build().toByteArray();
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> raw("health-" + UUID.randomUUID(), "grpc.health.v1.Health/Check", big));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(e.getStatus().getDescription()).contains("over the limit of 2097151 bytes");
+    }
+
+    /**
+     * Past the Netty transport's own limit (64 MiB) grpc-java refuses the message when it reads
+     * its header, before any RET code hears of the call: no details then, but the real status
+     * in the access log.
+     */
+    @Test
     void aMessageOverTheTransportLimitIsLoggedAsResourceExhaustedNotAsACancel() throws Exception {
         String id = "huge-" + UUID.randomUUID();
-        byte[] huge = LoginRequest.newBuilder().setUsername("x".repeat(5 << 20)).build().toByteArray();
+        byte[] huge = LoginRequest.newBuilder().setUsername("x".repeat(65 << 20)).build().toByteArray();
 
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
                 () -> raw(id, "ret.v1.AuthService/Login", huge));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(RichErrors.errorInfo(e)).isEmpty();
         assertThat(accessLine(id)).contains("\"status\":\"RESOURCE_EXHAUSTED\"").doesNotContain("cancelled by the client");
         assertNoStackTraceAndNoErrorRow(id);
     }
@@ -241,6 +294,10 @@ class MalformedRequestTest {
     }
 
     private static byte[] raw(String correlationId, String method, byte[] request) {
+        return raw(correlationId, method, request, CallOptions.DEFAULT);
+    }
+
+    private static byte[] raw(String correlationId, String method, byte[] request, CallOptions options) {
         Metadata headers = new Metadata();
         headers.put(CORRELATION, correlationId);
         Channel channel = ClientInterceptors.intercept(server.channel(),
@@ -249,7 +306,7 @@ class MalformedRequestTest {
                 .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
                 .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
         return ClientCalls.blockingUnaryCall(channel, descriptor,
-                CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), request);
+                options.withDeadlineAfter(20, TimeUnit.SECONDS), request);
     }
 
     private double refused(String kind) {

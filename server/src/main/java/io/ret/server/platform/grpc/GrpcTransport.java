@@ -17,11 +17,15 @@ public interface GrpcTransport {
     int MAX_MESSAGE_BYTES = 2 * 1024 * 1024 - 1;
 
     /**
-     * What the Netty transport accepts before refusing on its own (a plain RESOURCE_EXHAUSTED
-     * with no details): above {@link #MAX_MESSAGE_BYTES}, so that messages between the two are
-     * refused by {@link RequestGuard} with ErrorInfo and the correlation id.
+     * What the Netty transport accepts at all: grpc-java refuses a message that declares more
+     * when it reads the message's 5-byte header, with a plain RESOURCE_EXHAUSTED and before any
+     * interceptor or tracer hears of it. Anything from {@link #MAX_MESSAGE_BYTES} up to this is
+     * refused by {@link RequestGuard} with ErrorInfo and the correlation id, and cut off by
+     * {@link InboundSizeWatch} once past {@link #MAX_MESSAGE_BYTES}, so it never costs more
+     * memory than a message at our limit. Finite all the same: should a cut ever not happen,
+     * this still bounds what one call can make the server buffer.
      */
-    int TRANSPORT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    int TRANSPORT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
     /** Starts listening; returns the bound port. */
     int start();

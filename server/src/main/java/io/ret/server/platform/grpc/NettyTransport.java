@@ -47,6 +47,8 @@ final class NettyTransport implements GrpcTransport {
                 .executor(handlers)
                 .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE_BYTES)
                 .addStreamTracerFactory(TransportStatus.FACTORY)
+                .addStreamTracerFactory(InboundSizeWatch.FACTORY)
+                .intercept(InboundSizeWatch.DEFAULT_CUT)
                 .maxRstFramesPerWindow(http2.maxResets(), (int) Math.max(1, http2.resetWindow().toSeconds()))
                 .maxConcurrentCallsPerConnection(http2.maxStreams())
                 .permitKeepAliveTime(http2.pingsAtMost().toMillis(), TimeUnit.MILLISECONDS)

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.grpc.Context;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.KnownLength;
@@ -37,6 +38,10 @@ import io.ret.server.platform.observe.ServerMetrics;
  * refusals are logged as what they are) then closes the call with INVALID_ARGUMENT or
  * RESOURCE_EXHAUSTED and google.rpc details, counts it ({@code ret.grpc.requests.refused}),
  * and writes no stack trace and no error-log row: bad input is not a server fault.
+ *
+ * <p>On the Netty transport an oversize message is refused earlier, while it still arrives
+ * ({@link InboundSizeWatch}), with the same answer; a compressed one is inflated no further
+ * than the limit.
  */
 public final class RequestGuard implements ServerInterceptor {
 
@@ -90,16 +95,32 @@ public final class RequestGuard implements ServerInterceptor {
         @Override
         public Q parse(InputStream stream) {
             REFUSED.remove();
+            InputStream message = stream;
             try {
-                if (stream instanceof KnownLength && stream.available() >= GrpcTransport.MAX_MESSAGE_BYTES + 1) {
-                    REFUSED.set(tooLarge(stream.available()));
-                    return null;
+                if (stream instanceof KnownLength) {
+                    if (stream.available() > GrpcTransport.MAX_MESSAGE_BYTES) {
+                        REFUSED.set(tooLarge("the request message of " + stream.available() + " bytes"));
+                        return null;
+                    }
+                } else {
+                    // a compressed message: its size shows only while inflating, so inflate no further than the limit
+                    byte[] bytes = stream.readNBytes(GrpcTransport.MAX_MESSAGE_BYTES + 1);
+                    if (bytes.length > GrpcTransport.MAX_MESSAGE_BYTES) {
+                        REFUSED.set(tooLarge("the inflated request message"));
+                        return null;
+                    }
+                    message = new java.io.ByteArrayInputStream(bytes);
                 }
             } catch (IOException e) {
-                // size unknown: the parser reads it
+                REFUSED.set(ApiException.invalid("MALFORMED_REQUEST", "request", "cannot be read: " + e.getMessage()));
+                return null;
+            } catch (StatusRuntimeException e) {
+                REFUSED.set(ApiException.invalid("MALFORMED_REQUEST", "request", "cannot be read"
+                        + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription())));
+                return null;
             }
             try {
-                return delegate.parse(stream);
+                return delegate.parse(message);
             } catch (StatusRuntimeException e) {
                 REFUSED.set(ApiException.invalid("MALFORMED_REQUEST", "request",
                         "is not a valid " + messageName() + " message" + detail(e)));
@@ -133,9 +154,9 @@ public final class RequestGuard implements ServerInterceptor {
         }
     }
 
-    static ApiException tooLarge(long bytes) {
-        return ApiException.resourceExhausted("MESSAGE_TOO_LARGE", "the request message (" + bytes
-                        + " bytes) is over the limit of " + GrpcTransport.MAX_MESSAGE_BYTES
+    /** @param message the message, with its size as far as it is known */
+    static ApiException tooLarge(String message) {
+        return ApiException.resourceExhausted("MESSAGE_TOO_LARGE", message + " is over the limit of " + GrpcTransport.MAX_MESSAGE_BYTES
                         + " bytes; send data in chunks of at most 1 MiB", null)
                 .with(Map.of("limit_bytes", Integer.toString(GrpcTransport.MAX_MESSAGE_BYTES)));
     }
@@ -156,6 +177,10 @@ public final class RequestGuard implements ServerInterceptor {
                 }
             }
         };
+        // an oversize message still arriving is refused on the transport thread, in this call's context
+        Context context = Context.current();
+        InboundSizeWatch.onOversize(() -> context.run(() ->
+                refuse(refused, once, tooLarge("the request message still arriving"))));
         ServerCall.Listener<Q> delegate = next.startCall(once, headers);
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
             @Override
@@ -172,13 +197,8 @@ public final class RequestGuard implements ServerInterceptor {
                     super.onMessage(message);
                     return;
                 }
-                refused.set(true);
-                (refusal.reason().equals("MESSAGE_TOO_LARGE") ? tooLarge
-                        : refusal.reason().equals("MALFORMED_REQUEST") ? malformed : outOfBounds).increment();
-                ErrorMapper.Mapped mapped = mapper.map(refusal);
-                once.close(mapped.status(), mapped.trailers());
-                // the later stages and the handler end as on a cancel (an upload drops its partial file)
-                if (ended.compareAndSet(false, true)) {
+                if (refuse(refused, once, refusal) && ended.compareAndSet(false, true)) {
+                    // the later stages and the handler end as on a cancel (an upload drops its partial file)
                     super.onCancel();
                 }
             }
@@ -207,9 +227,26 @@ public final class RequestGuard implements ServerInterceptor {
             @Override
             public void onComplete() {
                 if (ended.compareAndSet(false, true)) {
-                    super.onComplete();
+                    // a call cut while its message arrived ends, for the handler, as a cancel
+                    if (refused.get()) {
+                        super.onCancel();
+                    } else {
+                        super.onComplete();
+                    }
                 }
             }
         };
+    }
+
+    /** Closes the call with the refusal, counted, unless it was refused already; true if this did. */
+    private <Q, R> boolean refuse(AtomicBoolean refused, ServerCall<Q, R> call, ApiException refusal) {
+        if (!refused.compareAndSet(false, true)) {
+            return false;
+        }
+        (refusal.reason().equals("MESSAGE_TOO_LARGE") ? tooLarge
+                : refusal.reason().equals("MALFORMED_REQUEST") ? malformed : outOfBounds).increment();
+        ErrorMapper.Mapped mapped = mapper.map(refusal);
+        call.close(mapped.status(), mapped.trailers());
+        return true;
     }
 }
