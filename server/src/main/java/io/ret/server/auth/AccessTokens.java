@@ -121,6 +121,9 @@ public final class AccessTokens {
     }
 
     public Verified verify(String token) {
+        if (!canonical(token)) {
+            return new Invalid("TOKEN_INVALID", "access token is invalid");
+        }
         try {
             JWTClaimsSet claims = processor.process(token, null);
             List<Role> roles = claims.getStringListClaim("roles").stream()
@@ -142,4 +145,29 @@ public final class AccessTokens {
             return new Invalid("TOKEN_INVALID", "access token is invalid");
         }
     }
+
+    /**
+     * Whether each of the three parts is base64url as an encoder writes it. Decoders ignore the
+     * unused low bits of a part's last character, so without this a signature changed only
+     * there (different text, same bytes) would pass; RFC 7515 tokens have one spelling.
+     */
+    static boolean canonical(String token) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            return true; // not a JWS in compact form: the parser says what is wrong
+        }
+        try {
+            for (String part : parts) {
+                if (!URL_ENCODER.encodeToString(URL_DECODER.decode(part)).equals(part)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static final java.util.Base64.Encoder URL_ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
+    private static final java.util.Base64.Decoder URL_DECODER = java.util.Base64.getUrlDecoder();
 }

@@ -15,8 +15,18 @@ public final class ClientOptions {
     @Option(names = "--tls", description = "Use TLS (the default for servers other than localhost).")
     boolean tls;
 
-    @Option(names = "--ca", paramLabel = "FILE", description = "Trust the CA certificates in this PEM file (implies --tls).")
+    @Option(names = "--ca", paramLabel = "FILE",
+            description = "Trust the CA certificates in this PEM file (implies --tls; default: $RET_CA, else the system's).")
     Path ca;
+
+    @Option(names = "--client-cert", paramLabel = "FILE",
+            description = "Client certificate (PEM chain) for servers that require one, mutual TLS (implies --tls; "
+                    + "default: $RET_CLIENT_CERT). Needs --client-key.")
+    Path cert;
+
+    @Option(names = "--client-key", paramLabel = "FILE",
+            description = "Private key of --client-cert (PEM, PKCS#8; default: $RET_CLIENT_KEY).")
+    Path key;
 
     @Option(names = "--plaintext", description = "No TLS (the default for localhost).")
     boolean plaintext;

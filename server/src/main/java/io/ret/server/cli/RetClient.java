@@ -1,6 +1,7 @@
 package io.ret.server.cli;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -55,21 +56,42 @@ public final class RetClient implements AutoCloseable {
         if (!target.contains(":")) {
             target = target + ":50051";
         }
-        boolean tls = options.tls || options.ca != null || https
+        Path ca = options.ca != null ? options.ca : context.env("RET_CA").map(Path::of).orElse(null);
+        Path cert = options.cert != null ? options.cert : context.env("RET_CLIENT_CERT").map(Path::of).orElse(null);
+        Path key = options.key != null ? options.key : context.env("RET_CLIENT_KEY").map(Path::of).orElse(null);
+        if ((cert == null) != (key == null)) {
+            throw new CliException(ExitCodes.USAGE, "a client certificate needs both --client-cert and --client-key "
+                    + "(or RET_CLIENT_CERT and RET_CLIENT_KEY)");
+        }
+        boolean tls = options.tls || ca != null || cert != null || https
                 || (!options.plaintext && !http && !loopback(target));
-        if (options.plaintext && (options.tls || options.ca != null || https)) {
-            throw new CliException(ExitCodes.USAGE, "--plaintext contradicts --tls, --ca or an https:// server");
+        if (options.plaintext && (options.tls || ca != null || cert != null || https)) {
+            throw new CliException(ExitCodes.USAGE, "--plaintext contradicts --tls, --ca, --client-cert or an https:// server");
         }
-        ChannelCredentials credentials;
-        try {
-            credentials = !tls ? InsecureChannelCredentials.create()
-                    : options.ca == null ? TlsChannelCredentials.create()
-                    : TlsChannelCredentials.newBuilder().trustManager(options.ca.toFile()).build();
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.USAGE, "cannot read the CA file " + options.ca + ": " + e.getMessage());
-        }
+        ChannelCredentials credentials = tls ? tlsCredentials(ca, cert, key) : InsecureChannelCredentials.create();
         ManagedChannel channel = Grpc.newChannelBuilder(target, credentials).userAgent("ret-cli").build();
         return new RetClient(target, channel, options.timeout(), new TokenStore(context.configDir()), context);
+    }
+
+    /** TLS trusting {@code ca} (else the system's CAs), presenting {@code cert} when given (mutual TLS). */
+    private static ChannelCredentials tlsCredentials(Path ca, Path cert, Path key) {
+        TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
+        try {
+            if (ca != null) {
+                builder.trustManager(ca.toFile());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot read the CA file " + ca + ": " + e.getMessage());
+        }
+        try {
+            if (cert != null) {
+                builder.keyManager(cert.toFile(), key.toFile());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot read the client certificate " + cert + " or its key "
+                    + key + ": " + e.getMessage());
+        }
+        return builder.build();
     }
 
     private static boolean loopback(String target) {

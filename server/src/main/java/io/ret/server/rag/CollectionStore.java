@@ -61,8 +61,13 @@ public final class CollectionStore {
                 collectionId, userId, now);
     }
 
+    /** Ends a grant, and removes the grantee's conversations over the collection: their answers quote its data. */
     public void revoke(String collectionId, String userId) {
-        db.update("DELETE FROM collection_grants WHERE collection_id = ? AND user_id = ?", collectionId, userId);
+        db.transaction(c -> {
+            Database.update(c, "DELETE FROM collection_grants WHERE collection_id = ? AND user_id = ?", collectionId, userId);
+            Database.update(c, "DELETE FROM conversations WHERE collection_id = ? AND owner_id = ?", collectionId, userId);
+            return null;
+        });
     }
 
     public record IndexedSession(String sessionId, long chunks) {

@@ -88,6 +88,21 @@ class TokenTest {
     }
 
     @Test
+    void aSignatureSpelledWithOtherUnusedBitsInItsLastCharacterIsRefused() {
+        String[] parts = validToken.split("\\.");
+        String signature = parts[2];
+        // 64 signature bytes take 86 characters: the last one carries 2 bits of data and 4 unused ones
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = signature.charAt(signature.length() - 1);
+        String respelled = signature.substring(0, signature.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        assertThat(Base64.getUrlDecoder().decode(respelled)).as("the same signature bytes")
+                .isEqualTo(Base64.getUrlDecoder().decode(signature));
+
+        rejects(parts[0] + "." + parts[1] + "." + respelled, "TOKEN_INVALID");
+        theRealTokenWorks();
+    }
+
+    @Test
     void tamperedPayloadIsRefused() throws Exception {
         String[] parts = validToken.split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)

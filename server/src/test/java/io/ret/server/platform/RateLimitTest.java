@@ -27,6 +27,8 @@ class RateLimitTest {
                 // Login gets a bucket of its own, so signing in does not eat the default budget
                 .set("ret.ratelimit.methods.0.method", "ret.v1.AuthService/Login")
                 .set("ret.ratelimit.methods.0.calls", "50")
+                // the test's connections come from 127.0.0.1, here a trusted proxy: forwarded clients are believed
+                .set("ret.grpc.trusted.proxies", "127.0.0.1/32")
                 .probe()
                 .start();
     }
@@ -71,5 +73,25 @@ class RateLimitTest {
         assertThat(limited).as("the 7th anonymous call from 127.0.0.1 is refused").isNotNull();
         assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(RichErrors.retryInfo(limited)).isPresent();
+    }
+
+    @Test
+    void behindATrustedProxyEachForwardedClientHasABucketOfItsOwn() {
+        var first = TestServer.header(ProbeServiceGrpc.newBlockingStub(server.channel()), "x-forwarded-for", "203.0.113.7");
+        var second = TestServer.header(ProbeServiceGrpc.newBlockingStub(server.channel()), "x-forwarded-for",
+                "198.51.100.9");
+        StatusRuntimeException limited = null;
+        for (int i = 0; i < 8 && limited == null; i++) {
+            try {
+                first.slow(ProbeRequest.getDefaultInstance());
+            } catch (StatusRuntimeException e) {
+                limited = e;
+            }
+        }
+        assertThat(limited).as("the 7th call forwarded for 203.0.113.7 is refused").isNotNull();
+        assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+        // another client behind the same proxy is not in that bucket
+        second.slow(ProbeRequest.getDefaultInstance());
     }
 }

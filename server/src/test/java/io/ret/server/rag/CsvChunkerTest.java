@@ -6,6 +6,7 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.ret.server.platform.error.ApiException;
 import org.junit.jupiter.api.Test;
 
 import io.ret.server.rag.chunk.CsvChunker;
@@ -81,5 +82,17 @@ class CsvChunkerTest {
         assertThat(first.getFirst().id()).isEqualTo(second.getFirst().id()).hasSize(32);
         assertThat(first.getFirst().text()).isEqualTo("id,comment\n1,\"hello, \"\"world\"\"\"");
         assertThat(chunk(800, "id\n")).isEmpty();
+    }
+
+    @Test
+    void aFileThatCannotBeReadAsCsvIsBadDataWithItsNameNotAServerFault() {
+        // more columns than the CSV reader takes (16,384): the indexing job fails CSV_INVALID, not INTERNAL
+        String wide = "c,".repeat(20_000) + "c\n";
+
+        ApiException e = org.assertj.core.api.Assertions.catchThrowableOfType(ApiException.class,
+                () -> new CsvChunker().chunk(new StringReader(wide), "out/wide.csv", SOURCE, chunk -> { }));
+
+        assertThat(e.reason()).isEqualTo("CSV_INVALID");
+        assertThat(e.getMessage()).startsWith("out/wide.csv cannot be read as CSV");
     }
 }

@@ -195,6 +195,59 @@ class RagApiTest {
     }
 
     @Test
+    void aRevokedGranteeLosesTheConversationsTheyHadOverTheCollection() {
+        SessionClient carol = SessionClient.newUser(server, "rag-carol");
+        var carolRag = TestServer.bearer(RagServiceGrpc.newBlockingStub(server.channel()), carol.token());
+        String carolId = TestServer.bearer(server.auth(), carol.token()).whoAmI(WhoAmIRequest.getDefaultInstance()).getId();
+        aliceRag().grantCollection(GrantCollectionRequest.newBuilder().setCollectionId(collection.getId())
+                .setUserId(carolId).build());
+        ChatRequest question = ChatRequest.newBuilder().setCollectionId(collection.getId())
+                .setQuestion("Where is order ORD-2024-00121?").build();
+        String carols = carolRag.withDeadlineAfter(60, TimeUnit.SECONDS).chat(question).next().getStarted().getConversationId();
+        List<ChatResponse> aliceEvents = new ArrayList<>();
+        aliceRag().chat(question).forEachRemaining(aliceEvents::add);
+        String alices = aliceEvents.getFirst().getStarted().getConversationId();
+        GetConversationRequest getCarols = GetConversationRequest.newBuilder().setConversationId(carols).build();
+        assertThat(carolRag.withDeadlineAfter(60, TimeUnit.SECONDS).getConversation(getCarols).getMessagesList()).isNotEmpty();
+
+        aliceRag().revokeCollectionGrant(RevokeCollectionGrantRequest.newBuilder().setCollectionId(collection.getId())
+                .setUserId(carolId).build());
+
+        refused(() -> carolRag.withDeadlineAfter(60, TimeUnit.SECONDS).getConversation(getCarols),
+                Status.Code.NOT_FOUND, null);
+        assertThat(carolRag.withDeadlineAfter(60, TimeUnit.SECONDS).listConversations(
+                ListConversationsRequest.getDefaultInstance()).getConversationsList()).isEmpty();
+        // the owner's own conversation over it stays, and revoking the owner is no way to lose it
+        aliceRag().revokeCollectionGrant(RevokeCollectionGrantRequest.newBuilder().setCollectionId(collection.getId())
+                .setUserId(collection.getOwnerId()).build());
+        assertThat(aliceRag().getConversation(GetConversationRequest.newBuilder().setConversationId(alices).build())
+                .getMessagesList()).isNotEmpty();
+    }
+
+    @Test
+    void grantingToAnUnknownUserIdLooksLikeAnyGrantExceptToAnAdmin() {
+        SessionClient dave = SessionClient.newUser(server, "rag-dave");
+        String daveId = TestServer.bearer(server.auth(), dave.token()).whoAmI(WhoAmIRequest.getDefaultInstance()).getId();
+        String nobody = java.util.UUID.randomUUID().toString();
+
+        Collection toDave = aliceRag().grantCollection(GrantCollectionRequest.newBuilder()
+                .setCollectionId(collection.getId()).setUserId(daveId).build());
+        Collection toNobody = aliceRag().grantCollection(GrantCollectionRequest.newBuilder()
+                .setCollectionId(collection.getId()).setUserId(nobody).build());
+
+        assertThat(toDave.getGrantedUserIdsList()).contains(daveId);
+        assertThat(toNobody.getGrantedUserIdsList()).contains(daveId, nobody);
+        var adminRag = TestServer.bearer(RagServiceGrpc.newBlockingStub(server.channel()), server.adminToken())
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        refused(() -> adminRag.grantCollection(GrantCollectionRequest.newBuilder().setCollectionId(collection.getId())
+                .setUserId(java.util.UUID.randomUUID().toString()).build()), Status.Code.NOT_FOUND, "USER_NOT_FOUND");
+        for (String id : List.of(daveId, nobody)) {
+            aliceRag().revokeCollectionGrant(RevokeCollectionGrantRequest.newBuilder()
+                    .setCollectionId(collection.getId()).setUserId(id).build());
+        }
+    }
+
+    @Test
     void cancellingIndexingStopsItAndLeavesNoHalfIndex() throws Exception {
         // text no earlier run has embedded (the embedding cache would make indexing instant), and
         // enough of it (~700 chunks) that indexing is still running when the cancel lands

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import io.ret.server.platform.error.ApiException;
 import io.ret.server.rag.Chunk;
 import io.ret.server.rag.ChunkSource;
 
@@ -108,7 +109,9 @@ public final class CsvChunker {
         } catch (UncheckedIOException e) {
             throw new IllegalStateException("cannot read " + file + ": " + e.getCause().getMessage(), e);
         } catch (CsvParseException e) {
-            throw new IllegalArgumentException(file + " is not valid CSV: " + e.getMessage(), e);
+            // bad data, not a server fault: the indexing job fails with this reason, not INTERNAL
+            throw ApiException.failedPrecondition("CSV_INVALID", file + " cannot be read as CSV: "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
         }
