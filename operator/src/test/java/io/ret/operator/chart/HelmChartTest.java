@@ -86,6 +86,14 @@ class HelmChartTest {
         assertThat(deployment(objects, "ret-server").getSpec().getReplicas()).isNull(); // the HPA decides
         assertThat(container(objects, "ret-server").getEnv()).extracting(EnvVar::getName)
                 .contains("RET_AUTH_JWT_KEYS_FILE", "RET_RAG_MILVUS_TOKEN", "RET_RAG_OPENAI_API_KEY", "RET_REDIS_URL");
+        // gRPC TLS: the Secret mounted where the server's TLS settings point
+        assertThat(container(objects, "ret-server").getEnv()).extracting(EnvVar::getName)
+                .contains("RET_GRPC_TLS_ENABLED", "RET_GRPC_TLS_CERT", "RET_GRPC_TLS_KEY", "RET_GRPC_TLS_CA");
+        assertThat(container(objects, "ret-server").getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/ret/tls"));
+        assertThat(deployment(objects, "ret-server").getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getSecret()).isNotNull()
+                        .satisfies(secret -> assertThat(secret.getSecretName()).isEqualTo("ret-grpc-tls")));
     }
 
     /** The operator's environment, as rendered, is valid operator configuration naming what the chart creates. */
