@@ -84,10 +84,10 @@ class ConvertedTablesApiTest {
                 .setSessionId(session.getId()).build()).getOutputsList();
         assertThat(outputs).extracting(OutputFile::getPath).containsExactly("order.csv", "order.line.csv");
         assertThat(new String(user.download(session.getId(), "order.line.csv"), StandardCharsets.UTF_8)).isEqualTo("""
-                _id,_parent_id,_root_id,_file,order@id,_position,qty\r
-                1,1,1,export-0.xml,O-1,1,1\r
-                2,2,2,export-1.xml,O-2,1,2\r
-                3,2,2,export-1.xml,O-2,2,5\r
+                _id,_parent_id,_root_id,_file,_line,order@id,_position,qty\r
+                1,1,1,export-0.xml,4,O-1,1,1\r
+                2,2,2,export-1.xml,4,O-2,1,2\r
+                3,2,2,export-1.xml,4,O-2,2,5\r
                 """);
 
         GetSchemaResponse schema = schema(session.getId());
@@ -102,6 +102,7 @@ class ConvertedTablesApiTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("_id", ColumnRole.COLUMN_ROLE_SURROGATE, ColumnType.COLUMN_TYPE_INTEGER),
                         org.assertj.core.groups.Tuple.tuple("_file", ColumnRole.COLUMN_ROLE_PROVENANCE, ColumnType.COLUMN_TYPE_STRING),
+                        org.assertj.core.groups.Tuple.tuple("_line", ColumnRole.COLUMN_ROLE_PROVENANCE, ColumnType.COLUMN_TYPE_INTEGER),
                         org.assertj.core.groups.Tuple.tuple("@id", ColumnRole.COLUMN_ROLE_DATA, ColumnType.COLUMN_TYPE_STRING),
                         org.assertj.core.groups.Tuple.tuple("total", ColumnRole.COLUMN_ROLE_DATA, ColumnType.COLUMN_TYPE_DECIMAL));
         TableSchema line = table(schema, "order.line");
@@ -166,8 +167,8 @@ class ConvertedTablesApiTest {
         assertThat(summary.getVanishedColumnsList()).containsExactly("order: fax");
         assertThat(summary.getAddedTablesList()).isEmpty();
         assertThat(new String(user.download(february.getId(), "order.csv"), StandardCharsets.UTF_8))
-                .startsWith("_id,_file,@id,status,fax,email\r\n");
+                .startsWith("_id,_file,_line,@id,status,fax,email\r\n");
         assertThat(new String(user.download(february.getId(), "order.line.csv"), StandardCharsets.UTF_8))
-                .startsWith("_id,_parent_id,_root_id,_file,order@id,_position,qty\r\n");
+                .startsWith("_id,_parent_id,_root_id,_file,_line,order@id,_position,qty\r\n");
     }
 }
