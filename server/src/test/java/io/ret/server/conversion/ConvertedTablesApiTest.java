@@ -149,6 +149,46 @@ class ConvertedTablesApiTest {
     }
 
     @Test
+    void aGivenKeyMustBeNonEmptyAndUniqueAndAChildsKeyOnlyWithinItsParent() throws Exception {
+        Session session = user.upload("given.zip", export(
+                "<order id=\"1\"><n>a</n><line no=\"1\"><sku>X</sku></line><line no=\"2\"><sku>Y</sku></line></order>",
+                "<order id=\"2\">\n    <n>a</n>\n    <line><sku>X</sku></line>\n  </order>"));
+
+        Job repeated = user.await(user.startConversion(session.getId(), ConversionOptions.newBuilder()
+                .putKeyColumns("order", KeyColumns.newBuilder().addColumns("n").build()).build()).getId());
+
+        assertThat(repeated.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(repeated.getError().getReason()).isEqualTo("KEY_COLUMN_NOT_UNIQUE");
+        assertThat(repeated.getError().getMessage()).isEqualTo("the key [n] given for table 'order' repeats 'a' in"
+                + " export-1.xml line 2 (row 2 of the table); a given key must be non-empty in every row and unique"
+                + " over the table");
+        Session failed = user.sessions().getSession(GetSessionRequest.newBuilder().setSessionId(session.getId()).build());
+        assertThat(failed.getState()).isEqualTo(SessionState.SESSION_STATE_FAILED);
+        io.ret.server.auth.AuthFixtureAccess.refused(() -> user.sessions().listOutputs(ListOutputsRequest.newBuilder()
+                .setSessionId(session.getId()).build()), io.grpc.Status.Code.FAILED_PRECONDITION, "NOT_CONVERTED");
+
+        // sku X is in both orders, but once per order: a key of the lines, given by record path
+        Job withinParent = user.await(user.startConversion(session.getId(), ConversionOptions.newBuilder()
+                .putKeyColumns("/orders/order/line", KeyColumns.newBuilder().addColumns("sku").build()).build()).getId());
+
+        assertThat(withinParent.getState()).as("error: %s", withinParent.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        TableSchema line = table(schema(session.getId()), "order.line");
+        assertThat(line.getKeySource()).isEqualTo(KeySource.KEY_SOURCE_GIVEN);
+        assertThat(line.getPrimaryKeyList()).containsExactly("order@id", "sku");
+
+        Job empty = user.await(user.startConversion(session.getId(), ConversionOptions.newBuilder()
+                .putKeyColumns("order.line", KeyColumns.newBuilder().addColumns("@no").build()).build()).getId());
+
+        assertThat(empty.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(empty.getError().getReason()).isEqualTo("KEY_COLUMN_NOT_UNIQUE");
+        assertThat(empty.getError().getMessage()).startsWith("the key [@no] given for table 'order.line' is empty"
+                + " (column '@no') in export-1.xml line 4 (row 3 of the table)").endsWith("within its parent row");
+        Session stale = user.sessions().getSession(GetSessionRequest.newBuilder().setSessionId(session.getId()).build());
+        assertThat(stale.getState()).isEqualTo(SessionState.SESSION_STATE_STALE);
+        assertThat(stale.getOutputsJobId()).isEqualTo(withinParent.getId());
+    }
+
+    @Test
     void nextMonthTakesThisMonthsLayoutAndReportsWhatChanged() throws Exception {
         Session january = user.upload("jan.zip", export(
                 "<order id=\"1\"><status>new</status><fax>1</fax><line><qty>1</qty></line><line><qty>2</qty></line></order>"));
