@@ -51,7 +51,9 @@ class ReapedConversionTest {
                 "RET_SESSIONS_DIR", sessions.toString(),
                 "RET_ARCHIVE_MAX_RATIO", "100000",
                 "RET_JOBS_ATTEMPTS", "1",
-                "RET_JOBS_HEARTBEAT", "PT0.5S"), entry -> true).awaitServing()) {
+                "RET_JOBS_HEARTBEAT", "PT0.5S"), entry -> true)) {
+            // awaited inside: a server that never serves must still be stopped, or its runner takes other tests' jobs
+            doomed.awaitServing(java.time.Duration.ofMinutes(3));
             String token = AuthServiceGrpc.newBlockingStub(doomed.channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
                     .login(LoginRequest.newBuilder().setUsername(username).setPassword(TestServer.PASSWORD).build())
                     .getAccessToken();
