@@ -68,6 +68,7 @@ class RunnerRecoveryTest {
                 .set("ret.sessions.dir", sessions.toString())
                 .set("ret.archive.max.ratio", "100000")
                 .set("ret.jobs.stale.after", "PT2S")
+                .set("ret.jobs.heartbeat", "PT0.5S") // well within stale.after: the survivor must not reap its own run
                 .start()) {
             SessionClient user = new SessionClient(survivor, survivor.login(username, TestServer.PASSWORD).getAccessToken());
             Job done = user.await(jobId);
