@@ -96,6 +96,8 @@ abstract class OperatorFlows {
     @Test
     void createsAWorkerJobThatTheResourceOwns() {
         ConversionJob resource = create(conversion("orders", Resources.fullConversionSpec()));
+        assertThat(fetch(resource).getSpec().options()).as("every conversion option survives the CRD's schema")
+                .isEqualTo(Resources.fullConversionSpec().options());
 
         Job job = awaitJob(resource);
         assertThat(job.getMetadata().getName()).isEqualTo("conversionjob-orders");

@@ -85,10 +85,11 @@ class RealApiServerFlowsTest extends OperatorFlows {
         assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("retconv");
         assertThat(crd.getSpec().getNames().getCategories()).containsExactly("ret");
         assertThat(crd.getSpec().getVersions().getFirst().getAdditionalPrinterColumns())
-                // the API server leaves out priority 0 (shown by default); -o wide adds priority 1
+                // the API server leaves out priority 0 (shown by default); -o wide adds priority 1;
+                // kubectl shows them in this order: the job's own columns, its age, then the wide ones
                 .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath,
                         c -> c.getPriority() == null ? 0 : c.getPriority())
-                .containsExactlyInAnyOrder(tuple("Phase", ".status.phase", 0), tuple("Progress", ".status.progress", 0),
+                .containsExactly(tuple("Phase", ".status.phase", 0), tuple("Progress", ".status.progress", 0),
                         tuple("Age", ".metadata.creationTimestamp", 0), tuple("Owner", ".spec.owner", 1),
                         tuple("Message", ".status.message", 1));
         var idx = cluster.apiextensions().v1().customResourceDefinitions().withName("indexjobs.ret.io").get();
@@ -100,6 +101,26 @@ class RealApiServerFlowsTest extends OperatorFlows {
         @SuppressWarnings("unchecked")
         var spec = (Map<String, Object>) stored.getAdditionalProperties().get("spec");
         assertThat(spec).containsEntry("cancel", false).containsEntry("retries", 1);
+    }
+
+    /** What {@code kubectl get} asks for: the API server's Table of the resources, columns in print order. */
+    @Test
+    void kubectlGetPrintsPhaseProgressAgeAndWideAddsOwnerAndMessage() throws Exception {
+        create(Resources.conversion("listed"));
+        var http = cluster.getHttpClient();
+        var request = http.newHttpRequestBuilder()
+                .uri(cluster.getMasterUrl().toURI().resolve("/apis/ret.io/v1alpha1/namespaces/" + namespace + "/conversionjobs"))
+                .setHeader("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+                .build();
+        var response = http.sendAsync(request, String.class).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(response.code()).as(response.body()).isEqualTo(200);
+
+        var table = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(response.body(), Map.class);
+        @SuppressWarnings("unchecked")
+        var columns = (List<Map<String, Object>>) table.get("columnDefinitions");
+        assertThat(columns).extracting(c -> c.get("name"), c -> ((Number) c.get("priority")).intValue())
+                .containsExactly(tuple("Name", 0), tuple("Phase", 0), tuple("Progress", 0), tuple("Age", 0),
+                        tuple("Owner", 1), tuple("Message", 1));
     }
 
     @Test
@@ -119,6 +140,10 @@ class RealApiServerFlowsTest extends OperatorFlows {
                 "spec.deadlineSeconds", "should be greater than or equal to 1");
         assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "options", Map.of("mode", "flat"))),
                 "spec.options.mode", "Unsupported value: \"flat\"", "\"child-tables\"", "\"join-repeated\"");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada", "options", Map.of("layout", "perfile"))),
+                "spec.options.layout", "Unsupported value: \"perfile\"", "\"merged\"", "\"per-file\"");
+        assertRejected(conversionSpec(Map.of("sessionId", "s-1", "owner", "ada",
+                "options", Map.of("layoutFromSessionId", "../s-0"))), "spec.options.layoutFromSessionId", "should match");
         assertRejected(resource("IndexJob", Map.of("sessionId", "s-1", "owner", "ada")), "spec.collection: Required value");
         assertRejected(resource("IndexJob", Map.of("sessionId", "s-1", "owner", "ada", "collection", "c",
                 "options", Map.of("maxChunkChars", 10))), "spec.options.maxChunkChars", "should be greater than or equal to 100");

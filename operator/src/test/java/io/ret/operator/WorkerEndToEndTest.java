@@ -155,9 +155,9 @@ class WorkerEndToEndTest {
         assertThat(states).anySatisfy(j -> assertThat(j.getState()).isEqualTo(JobState.JOB_STATE_RUNNING));
         assertThat(states.getLast().getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(states.getLast().getProgressPercent()).isEqualTo(100);
-        // merged layout: one table per record type, each row naming its source file
+        // merged layout: one table per record type, each row naming its source file and line
         assertThat(new String(user.download(session.getId(), "order.csv"), StandardCharsets.UTF_8))
-                .isEqualTo("_id,_file,@id,sku\r\n1,orders.xml,1,A\r\n2,orders.xml,2,B\r\n");
+                .isEqualTo("_id,_file,_line,@id,sku\r\n1,orders.xml,1,1,A\r\n2,orders.xml,1,2,B\r\n");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.ret.operator.testing;
 
+import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -47,7 +48,8 @@ public final class Resources {
 
     public static ConversionJobSpec fullConversionSpec() {
         return new ConversionJobSpec("session-7", "ada",
-                new ConversionOptions("orders/order", ConversionOptions.FlattenMode.JOIN_REPEATED, ";", true),
+                new ConversionOptions("orders/order", ConversionOptions.FlattenMode.JOIN_REPEATED, ";", true,
+                        ConversionOptions.Layout.PER_FILE, true, Map.of("order", List.of("@id")), "session-6"),
                 3, 2, 600, 60, null, false, "job-123");
     }
 

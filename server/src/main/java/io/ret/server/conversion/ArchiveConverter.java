@@ -222,12 +222,13 @@ public final class ArchiveConverter {
             try {
                 detector = new KeyDetector(group.plan, options.keyColumns());
             } catch (KeyDetector.KeyColumnException e) {
-                throw new KeyColumnRejectedException(e.getMessage());
+                throw new KeyColumnRejectedException(KeyColumnRejectedException.Reason.UNKNOWN, e.getMessage());
             }
             RowReplay replay = new RowReplay(group.plan, options, progress);
             for (Iterator<Prepared> it = group.files.iterator(); it.hasNext(); ) {
                 Prepared file = it.next();
                 progress.phase("checking keys in " + file.entry().path());
+                detector.file(file.entry().path());
                 try (SpillReader spill = new SpillReader(Files.newInputStream(file.spill()))) {
                     replay.replay(spill, file.map(), detector);
                 } catch (FileConversionException e) {
@@ -236,6 +237,10 @@ public final class ArchiveConverter {
                     it.remove();
                 }
                 progress.checked(file.entry().sizeBytes());
+            }
+            String broken = detector.givenKeyProblem();
+            if (broken != null) {
+                throw new KeyColumnRejectedException(KeyColumnRejectedException.Reason.NOT_UNIQUE, broken);
             }
             detector.decide(!group.files.isEmpty());
         }

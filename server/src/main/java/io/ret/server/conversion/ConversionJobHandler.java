@@ -13,6 +13,7 @@ import io.ret.server.job.JobCancelledException;
 import io.ret.server.job.JobContext;
 import io.ret.server.job.JobHandler;
 import io.ret.server.job.JobRecord;
+import io.ret.server.job.JobState;
 import io.ret.server.job.JobType;
 import io.ret.server.platform.error.ApiException;
 import io.ret.server.session.OutputBudget;
@@ -87,7 +88,9 @@ public final class ConversionJobHandler implements JobHandler {
         } catch (KeyColumnRejectedException e) {
             SessionStorage.deleteTree(staging);
             restoreState(session, true);
-            throw ApiException.failedPrecondition("KEY_COLUMN_UNKNOWN", e.getMessage());
+            throw e.reason() == KeyColumnRejectedException.Reason.NOT_UNIQUE
+                    ? ApiException.failedPrecondition("KEY_COLUMN_NOT_UNIQUE", e.getMessage())
+                    : ApiException.failedPrecondition("KEY_COLUMN_UNKNOWN", e.getMessage());
         } catch (ApiException | JobCancelledException e) {
             throw e; // the session's state is already set
         } catch (Exception | Error e) {
@@ -112,6 +115,25 @@ public final class ConversionJobHandler implements JobHandler {
         publish(session, job, staging, summary);
         return new Outcome(JobResult.newBuilder().setConversion(ConversionRequests.summary(summary)).build().toByteArray(),
                 null);
+    }
+
+    /**
+     * A conversion whose runner died (reaped) or whose worker pod can no longer report (settled):
+     * the session leaves CONVERTING as after a failure (stale with its earlier outputs, else failed)
+     * or, when cancelled, as after a cancel; the run's staging directory goes if it is on this volume.
+     */
+    @Override
+    public void abandoned(JobRecord job, JobState end) {
+        SessionRecord session = sessions.get(job.subjectId()).orElse(null);
+        if (session == null) {
+            return;
+        }
+        SessionRecord.State state = session.hasOutputs()
+                ? (end == JobState.CANCELLED ? SessionRecord.State.CONVERTED : SessionRecord.State.STALE)
+                : (end == JobState.CANCELLED ? SessionRecord.State.UPLOADED : SessionRecord.State.FAILED);
+        if (sessions.endConversion(session.id(), job.id(), state, clock.instant())) {
+            SessionStorage.deleteTree(storage.staging(session.id(), job.id()));
+        }
     }
 
     private void publish(SessionRecord session, JobRecord job, Path staging, ConversionSummary summary) throws Exception {

@@ -11,6 +11,7 @@ import javax.xml.stream.XMLStreamException;
 
 import org.codehaus.stax2.XMLStreamReader2;
 
+import io.ret.server.conversion.schema.Layout;
 import io.ret.server.session.archive.ArchiveRejectedException;
 
 /**
@@ -42,7 +43,8 @@ final class FileConverter {
         boolean done = false;
         try {
             Schema schema;
-            try (SpillWriter spill = new SpillWriter(Files.newOutputStream(spillFile))) {
+            try (SpillWriter spill = new SpillWriter(Files.newOutputStream(spillFile),
+                    options.layout() == Layout.MERGED)) {
                 schema = scan(sourcePath, xml, spill);
             }
             done = true;

@@ -39,12 +39,29 @@ final class KeyDetector implements RowReplay.Rows {
         }
     }
 
+    /** A key the user gave, checked as a detected one would be: non-empty in every row, unique in its scope. */
+    private static final class GivenKey {
+        final int[] cells;
+        final LongSet seen = new LongSet();
+        long scope = -1;
+        /** The first row that breaks the key, for the user; null while it holds. */
+        String problem;
+
+        GivenKey(int[] cells) {
+            this.cells = cells;
+        }
+    }
+
     private final TablePlan plan;
     private final Candidate[][] candidates;
+    private final GivenKey[] givenKeys;
+    /** The entry being replayed, to name where a given key breaks. */
+    private String file = "";
 
     KeyDetector(TablePlan plan, Map<String, List<String>> given) throws KeyColumnException {
         this.plan = plan;
         this.candidates = new Candidate[plan.tables.size()][];
+        this.givenKeys = new GivenKey[plan.tables.size()];
         for (TablePlan.Table table : plan.tables) {
             List<String> givenColumns = given(table, given);
             if (givenColumns != null) {
@@ -59,6 +76,7 @@ final class KeyDetector implements RowReplay.Rows {
                 table.ownKeyCells = cells;
                 table.keySource = KeySource.GIVEN;
                 candidates[table.index] = new Candidate[0];
+                givenKeys[table.index] = new GivenKey(cells);
             } else {
                 candidates[table.index] = table.kind == TablePlan.Kind.DOCUMENT ? new Candidate[0] : rank(table);
             }
@@ -143,8 +161,71 @@ final class KeyDetector implements RowReplay.Rows {
         return name.substring(start, end).toLowerCase(Locale.ROOT);
     }
 
+    /** The archive entry whose rows come next. */
+    void file(String path) {
+        this.file = path;
+    }
+
+    /**
+     * Why a key the user gave does not hold over the rows replayed, naming the first row that
+     * breaks it; null when every given key holds. A hash collision can only report a repeat
+     * that is not there (about n^2 / 2^65 for n rows), never miss one.
+     */
+    String givenKeyProblem() {
+        for (TablePlan.Table table : plan.tables) {
+            GivenKey key = givenKeys[table.index];
+            if (key != null && key.problem != null) {
+                List<String> columns = Arrays.stream(key.cells).mapToObj(table.columns::get).toList();
+                return "the key " + columns + " given for table '" + table.name + "' " + key.problem
+                        + "; a given key must be non-empty in every row and unique "
+                        + (table.keyedWithinParent() ? "within its parent row" : "over the table");
+            }
+        }
+        return null;
+    }
+
+    private void check(GivenKey key, RowReplay.Row row) {
+        if (key.problem != null) {
+            return;
+        }
+        long combined = 0;
+        for (int cell : key.cells) {
+            CsvField value = row.cells[cell];
+            if (value.length == 0) {
+                key.problem = "is empty (column '" + row.table.columns.get(cell) + "') in " + where(row);
+                key.seen.release();
+                return;
+            }
+            combined = Long.rotateLeft(combined, 29) * 0x9e3779b97f4a7c15L ^ hash(value.bytes, value.length);
+        }
+        long scope = row.table.keyedWithinParent() ? row.parent.instance : 0;
+        if (key.scope != scope) {
+            key.seen.clear();
+            key.scope = scope;
+        }
+        if (!key.seen.add(combined)) {
+            List<String> values = Arrays.stream(key.cells).mapToObj(c -> shown(row.cells[c])).toList();
+            key.problem = "repeats " + String.join(", ", values) + " in " + where(row);
+            key.seen.release();
+        }
+    }
+
+    private String where(RowReplay.Row row) {
+        return file + (row.line > 0 ? " line " + row.line : "") + " (row " + row.id + " of the table)";
+    }
+
+    private static String shown(CsvField value) {
+        String text = new String(value.bytes, 0, Math.min(value.length, 100), java.nio.charset.StandardCharsets.UTF_8);
+        return "'" + text + (value.length > 100 ? "..." : "") + "'";
+    }
+
     @Override
     public void closed(RowReplay.Row row) {
+        GivenKey given = givenKeys[row.table.index];
+        if (given != null) {
+            check(given, row);
+            return;
+        }
         Candidate[] ofTable = candidates[row.table.index];
         if (ofTable.length == 0) {
             return;

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.ret.server.conversion.schema.ColumnRole;
 import io.ret.server.conversion.schema.ColumnSchema;
 import io.ret.server.conversion.schema.DataPackage;
 import io.ret.server.conversion.schema.TableSchema;
@@ -139,7 +140,9 @@ public final class PreviousLayout {
             for (ColumnSchema column : table.columns()) {
                 ColumnSchema old = before.column(column.name()).orElse(null);
                 if (old == null) {
-                    addedColumns.add(table.name() + ": " + column.name());
+                    if (column.role() != ColumnRole.PROVENANCE) { // _line, new to schemas written before it
+                        addedColumns.add(table.name() + ": " + column.name());
+                    }
                 } else if (column.isData() && column.nulls() == table.rows() && old.nulls() < before.rows()) {
                     vanished.add(table.name() + ": " + column.name());
                 }

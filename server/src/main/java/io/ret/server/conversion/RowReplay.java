@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import io.ret.server.conversion.schema.Layout;
+
 /**
  * Replays one file's spilled tokens against a {@link TablePlan} and assembles rows: each
  * table holds one open row (a table never nests in itself), which is handed to
@@ -39,6 +41,8 @@ final class RowReplay {
         long instance;
         /** 1-based among the rows of this table in the same parent row. */
         long position;
+        /** 1-based line of the row element's start tag in its file; 0 when the spill has no lines. */
+        int line;
         private long lastParentInstance = -1;
         /** Free for the user of the replay. */
         Object attachment;
@@ -53,8 +57,9 @@ final class RowReplay {
             joinStarted = new boolean[width];
         }
 
-        private void open(Row parentRow) {
+        private void open(Row parentRow, int startLine) {
             parent = parentRow;
+            line = startLine;
             id++;
             instance = ++instances;
             parentId = parentRow == null ? 0 : parentRow.id;
@@ -117,6 +122,8 @@ final class RowReplay {
     private final byte[] separatorStart;
     private final CsvField piece = new CsvField();
     private final ConversionProgress progress;
+    /** The spills carry lines (see {@link SpillWriter}): rows name them in {@code _line}. */
+    private final boolean lines;
     private long instances;
 
     RowReplay(TablePlan plan, ConversionOptions options, ConversionProgress progress) {
@@ -130,6 +137,7 @@ final class RowReplay {
         this.separatorNeedsQuotes = CsvField.needsQuotes(separator, 0, separator.length);
         this.separatorStart = Character.toString(joinSeparator.codePointAt(0)).getBytes(StandardCharsets.UTF_8);
         this.progress = progress;
+        this.lines = options.layout() == Layout.MERGED;
     }
 
     /** Starts the row ids of every table again at 1 (the per-file layout numbers rows per file). */
@@ -145,6 +153,7 @@ final class RowReplay {
         Row[] open = new Row[64];
         int depth = 0;
         Row current = null;
+        int line = 0;
         int untilCheck = CANCEL_CHECK_TOKENS;
         for (int token; (token = spill.next()) != -1; ) {
             if (--untilCheck == 0) {
@@ -156,10 +165,13 @@ final class RowReplay {
             switch (token) {
                 case SpillWriter.START -> {
                     int node = map.nodes()[spill.varint()];
+                    if (lines) {
+                        line += spill.varint();
+                    }
                     TablePlan.Table table = plan.startsRow[node];
                     if (table != null) {
                         Row row = rowsOf[table.index];
-                        row.open(current);
+                        row.open(current, line);
                         rows.opened(row);
                         current = row;
                     }

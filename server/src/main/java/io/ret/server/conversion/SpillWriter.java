@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes a scanned document as compact tokens, names replaced by path and column ids,
  * so the second pass can route values once the document's shape is known without
- * parsing XML again. Format: {@code START node}, {@code ATTR column text},
- * {@code TEXT text}, {@code END}; numbers as unsigned varints; text as a varint of its
+ * parsing XML again. Format: {@code START node [line]}, {@code ATTR column text},
+ * {@code TEXT text}, {@code END}; numbers as unsigned varints; {@code line}, written only when
+ * rows name their source line ({@code _line}), as the increase over the previous START's line; text as a varint of its
  * UTF-8 length shifted left once, the low bit set when it must be quoted in CSV (see
  * {@link CsvField}), then its UTF-8 bytes.
  */
@@ -20,14 +21,29 @@ final class SpillWriter extends ByteOutput {
     static final int END = 4;
 
 
-    SpillWriter(OutputStream out) {
+    private final boolean lines;
+    private int lastLine;
+
+    /** @param lines whether START tokens carry the element's line */
+    SpillWriter(OutputStream out, boolean lines) {
         super(out);
+        this.lines = lines;
     }
 
-    void start(int node) throws IOException {
-        ensure(6);
+    boolean writesLines() {
+        return lines;
+    }
+
+    /** @param line 1-based line of the start tag; ignored unless {@link #writesLines()} */
+    void start(int node, int line) throws IOException {
+        ensure(11);
         buffer[position++] = START;
         varint(node);
+        if (lines) {
+            int at = Math.max(line, lastLine); // deltas stay unsigned even if a parser reported none (-1)
+            varint(at - lastLine);
+            lastLine = at;
+        }
     }
 
     void attribute(int column, String value) throws IOException {

@@ -20,6 +20,7 @@ final class TablePlan {
     static final String ROOT_ID = "_root_id";
     static final String DOCUMENT = "_document";
     static final String FILE = "_file";
+    static final String LINE = "_line";
     static final String POSITION = "_position";
 
     enum Kind {
@@ -48,6 +49,7 @@ final class TablePlan {
         final List<Schema.Column> sources = new ArrayList<>();
         final Set<String> names = new HashSet<>();
         boolean hasChildTables;
+        /** Merged layout: rows name their source, {@code _file} and {@code _line} (provenance). */
         boolean withFile;
 
         // the natural key, decided by KeyDetector
@@ -79,11 +81,12 @@ final class TablePlan {
             return hasParentId ? List.of(ID, PARENT_ID) : List.of(ID);
         }
 
-        /** Surrogates, {@code _file}, the parent's key, the position, then the data columns. */
+        /** Surrogates, {@code _file} and {@code _line}, the parent's key, the position, then the data columns. */
         List<String> header() {
             List<String> header = new ArrayList<>(surrogates());
             if (withFile) {
                 header.add(FILE);
+                header.add(LINE);
             }
             header.addAll(parentKey);
             if (positionColumn != null) {
@@ -188,6 +191,7 @@ final class TablePlan {
             table.withFile = options.layout() == Layout.MERGED;
             if (table.withFile) {
                 table.names.add(FILE);
+                table.names.add(LINE);
             }
             if (parent != null && table.kind == Kind.CHILD) {
                 parent.hasChildTables = true;

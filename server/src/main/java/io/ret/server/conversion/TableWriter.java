@@ -55,8 +55,8 @@ final class TableWriter implements RowReplay.Rows {
     }
 
     /** A row waiting for its parent's key. */
-    private record Pending(Sink sink, long id, long parentId, long rootId, KeyHolder parentKey, long position,
-            Value[] cells) {
+    private record Pending(Sink sink, long id, long parentId, long rootId, int line, KeyHolder parentKey,
+            long position, Value[] cells) {
     }
 
     /** One CSV file being written. */
@@ -225,14 +225,14 @@ final class TableWriter implements RowReplay.Rows {
         }
         if (sink != null) {
             if (table.parentKey.isEmpty()) {
-                write(sink, row.id, row.parentId, row.rootId, row.position, row.cells);
+                write(sink, row.id, row.parentId, row.rootId, row.line, row.position, row.cells);
             } else {
                 Value[] cells = new Value[row.cells.length];
                 for (int i = 0; i < cells.length; i++) {
                     cells[i] = Value.of(row.cells[i]);
                 }
-                pending.add(new Pending(sink, row.id, row.parentId, row.rootId, (KeyHolder) row.parent.attachment,
-                        row.position, cells));
+                pending.add(new Pending(sink, row.id, row.parentId, row.rootId, row.line,
+                        (KeyHolder) row.parent.attachment, row.position, cells));
             }
         }
         if (table.hasDependents && table.parentKey.isEmpty() && --openKeyRoots == 0) {
@@ -247,7 +247,7 @@ final class TableWriter implements RowReplay.Rows {
             row.parentKey().collect(key);
             Sink sink = row.sink();
             sink.start();
-            system(sink, row.id(), row.parentId(), row.rootId());
+            system(sink, row.id(), row.parentId(), row.rootId(), row.line());
             for (Value value : key) {
                 sink.value(value.bytes(), value.bytes().length, value.quoted());
             }
@@ -262,10 +262,10 @@ final class TableWriter implements RowReplay.Rows {
         pending.clear();
     }
 
-    private void write(Sink sink, long id, long parentId, long rootId, long position, CsvField[] cells)
+    private void write(Sink sink, long id, long parentId, long rootId, int line, long position, CsvField[] cells)
             throws IOException {
         sink.start();
-        system(sink, id, parentId, rootId);
+        system(sink, id, parentId, rootId, line);
         if (sink.table.positionColumn != null) {
             sink.number(position);
         }
@@ -275,7 +275,7 @@ final class TableWriter implements RowReplay.Rows {
         sink.end();
     }
 
-    private void system(Sink sink, long id, long parentId, long rootId) throws IOException {
+    private void system(Sink sink, long id, long parentId, long rootId, int line) throws IOException {
         TablePlan.Table table = sink.table;
         sink.number(id);
         if (table.hasParentId) {
@@ -286,6 +286,7 @@ final class TableWriter implements RowReplay.Rows {
         }
         if (table.withFile) {
             sink.value(sourceBytes, sourceBytes.length, sourceQuoted);
+            sink.number(line);
         }
     }
 
@@ -317,10 +318,11 @@ final class TableWriter implements RowReplay.Rows {
         for (int i = 0; i < header.size(); i++) {
             String name = header.get(i);
             ColumnStats stats = sink.stats[i];
+            boolean provenance = table.withFile && (i == surrogates || i == surrogates + 1); // _file, _line
             ColumnRole role = i < surrogates ? ColumnRole.SURROGATE
-                    : table.withFile && i == surrogates ? ColumnRole.PROVENANCE
+                    : provenance ? ColumnRole.PROVENANCE
                     : name.equals(table.positionColumn) ? ColumnRole.POSITION : ColumnRole.DATA;
-            ColumnType type = role == ColumnRole.PROVENANCE ? ColumnType.STRING : stats.type();
+            ColumnType type = provenance ? (i == surrogates ? ColumnType.STRING : ColumnType.INTEGER) : stats.type();
             String source = i >= dataStart ? TablePlan.source(table.sources.get(i - dataStart)) : "";
             columns.add(new ColumnSchema(name, type, role, stats.nulls, source));
         }

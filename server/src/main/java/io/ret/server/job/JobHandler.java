@@ -16,6 +16,17 @@ public interface JobHandler {
     Outcome run(JobRecord job, JobContext context) throws Exception;
 
     /**
+     * The job ended without {@link #run} finishing it: its runner died and a reaper ended it,
+     * or the dispatcher settled it because its worker can no longer speak for it. Undo what a
+     * run leaves in between (a subject marked busy). Runs on whichever server noticed, maybe
+     * while nothing of the run is left on this machine; must be safe to call twice.
+     *
+     * @param end FAILED or CANCELLED
+     */
+    default void abandoned(JobRecord job, JobState end) {
+    }
+
+    /**
      * @param result   ret.v1.JobResult bytes
      * @param resultId the object the job produced (a comparison, a collection), or null
      */

@@ -34,7 +34,9 @@ public final class JobModule implements AutoCloseable {
                 ? handlers.stream().filter(h -> !KubernetesDispatcher.dispatchedTypes().contains(h.type())).toList()
                 : handlers;
         BackgroundLoops loops = new BackgroundLoops(platform.metrics(), platform.ops()::record, clock);
-        this.runner = new JobRunner(store, events, local, settings, platform.errors(), clock, Instance.id(), loops);
+        AbandonedJobs abandoned = new AbandonedJobs(handlers);
+        this.runner = new JobRunner(store, events, local, settings, platform.errors(), clock, Instance.id(), loops,
+                abandoned);
         Jobs.Dispatcher inProcess = new Jobs.Dispatcher() {
             @Override
             public void submitted(JobRecord job) {
@@ -48,7 +50,7 @@ public final class JobModule implements AutoCloseable {
         };
         this.kubernetes = onKubernetes
                 ? new KubernetesDispatcher(new KubernetesClientBuilder().build(), settings.namespace(), store, events,
-                inProcess, usernameOf, settings.resourceTtl(), clock, loops)
+                inProcess, usernameOf, settings.resourceTtl(), clock, loops, abandoned)
                 : null;
         this.jobs = new Jobs(store, events, onKubernetes ? kubernetes : inProcess, settings, clock);
         this.grpc = new JobGrpcService(jobs, platform.shutdown(), Math.max(500, settings.progressEvery().toMillis() * 8),

@@ -41,11 +41,14 @@ public final class JobRunner implements AutoCloseable {
     private final BackgroundLoops.Loop dispatchFailures;
     private final BackgroundLoops.Loop heartbeatFailures;
     private final BackgroundLoops.Loop reaperFailures;
+    private final AbandonedJobs abandoned;
     private Thread dispatcher;
     private volatile boolean closed;
 
+    /** @param abandoned told of every job a reaper ends, whichever type (not only the handlers run here) */
     public JobRunner(JobStore store, JobEvents events, List<JobHandler> handlers, JobSettings settings, ErrorLog errors,
-                     Clock clock, String runnerId, BackgroundLoops loops) {
+                     Clock clock, String runnerId, BackgroundLoops loops, AbandonedJobs abandoned) {
+        this.abandoned = abandoned;
         this.dispatchFailures = loops.loop("job-dispatch", LOG);
         this.heartbeatFailures = loops.loop("job-heartbeat", LOG);
         this.reaperFailures = loops.loop("job-reaper", LOG);
@@ -148,9 +151,13 @@ public final class JobRunner implements AutoCloseable {
             Instant now = clock.instant();
             Instant staleBefore = now.minus(settings.staleAfter());
             for (JobRecord stale : store.stale(staleBefore)) {
-                if (store.reap(stale, staleBefore, now)) {
+                JobState end = store.reap(stale, staleBefore, now);
+                if (end != null) {
                     LOG.warning("job " + stale.id() + " lost its runner " + stale.runner() + "; "
-                            + (stale.attempts() < stale.maxAttempts() ? "queued again" : "failed"));
+                            + (end == JobState.PENDING ? "queued again" : end.name().toLowerCase(java.util.Locale.ROOT)));
+                    if (end.terminal()) {
+                        abandoned.ended(stale, end);
+                    }
                     events.changed(stale.id());
                     wake();
                 }

@@ -165,19 +165,25 @@ public final class JobStore {
         return db.query("SELECT * FROM jobs WHERE state = 'RUNNING' AND heartbeat_at < ?", JobStore::map, staleBefore);
     }
 
-    /** Puts a stale job back in the queue (within its retry budget) or fails it. */
-    public boolean reap(JobRecord stale, Instant staleBefore, Instant now) {
+    /**
+     * Puts a stale job back in the queue (within its retry budget) or ends it.
+     *
+     * @return the job's new state (PENDING, FAILED or CANCELLED), or null when another reaper or
+     *         the runner itself got there first
+     */
+    public JobState reap(JobRecord stale, Instant staleBefore, Instant now) {
         if (stale.attempts() < stale.maxAttempts() && !stale.cancelRequested()) {
             return db.update("UPDATE jobs SET state = 'PENDING', runner = NULL, phase = 'queued again: its runner stopped',"
                     + " updated_at = ?, version = version + 1 WHERE id = ? AND state = 'RUNNING' AND heartbeat_at < ?",
-                    now, stale.id(), staleBefore) == 1;
+                    now, stale.id(), staleBefore) == 1 ? JobState.PENDING : null;
         }
         JobState end = stale.cancelRequested() ? JobState.CANCELLED : JobState.FAILED;
         return db.update("UPDATE jobs SET state = ?, phase = ?, error_reason = ?, error_message = ?, ended_at = ?,"
                         + " updated_at = ?, version = version + 1 WHERE id = ? AND state = 'RUNNING' AND heartbeat_at < ?",
                 end, end.name().toLowerCase(java.util.Locale.ROOT), stale.cancelRequested() ? "CANCELLED" : "RUNNER_LOST",
                 stale.cancelRequested() ? "cancelled; its runner stopped" : "its runner stopped "
-                        + stale.attempts() + " time(s); no retries left", now, now, stale.id(), staleBefore) == 1;
+                        + stale.attempts() + " time(s); no retries left", now, now, stale.id(), staleBefore) == 1
+                ? end : null;
     }
 
     /**

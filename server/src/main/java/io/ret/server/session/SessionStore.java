@@ -68,6 +68,15 @@ public final class SessionStore {
         db.update("UPDATE sessions SET state = ?, updated_at = ? WHERE id = ?", state, now, sessionId);
     }
 
+    /**
+     * Ends a conversion that its job can no longer end itself: sets {@code state} only while the
+     * session is still converting for {@code jobId} (a later conversion keeps its own state).
+     */
+    public boolean endConversion(String sessionId, String jobId, SessionRecord.State state, Instant now) {
+        return db.update("UPDATE sessions SET state = ?, updated_at = ? WHERE id = ? AND state = 'CONVERTING'"
+                + " AND conversion_job_id = ?", state, now, sessionId, jobId) == 1;
+    }
+
     public void setConversionJob(String sessionId, String jobId, Instant now) {
         db.update("UPDATE sessions SET conversion_job_id = ?, updated_at = ? WHERE id = ?", jobId, now, sessionId);
     }

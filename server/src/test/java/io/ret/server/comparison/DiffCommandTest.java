@@ -68,19 +68,20 @@ class DiffCommandTest {
 
     @Test
     void twoConversionOutputsAreComparedOnTheirSchemasNaturalKeys() throws Exception {
-        // the right side numbers its rows differently and came from another file: only the status differs
-        Diffs.write(dir, "l/order.csv", "_id,_file,@id,status\n1,jan.xml,1001,open\n2,jan.xml,1002,open\n");
-        Diffs.write(dir, "r/order.csv", "_id,_file,@id,status\n1,feb.xml,1000,new\n2,feb.xml,1001,open\n"
-                + "3,feb.xml,1002,paid\n");
+        // the right side numbers its rows differently and came from other lines of another file: only the status differs
+        Diffs.write(dir, "l/order.csv", "_id,_file,_line,@id,status\n1,jan.xml,2,1001,open\n2,jan.xml,7,1002,open\n");
+        Diffs.write(dir, "r/order.csv", "_id,_file,_line,@id,status\n1,feb.xml,2,1000,new\n2,feb.xml,9,1001,open\n"
+                + "3,feb.xml,15,1002,paid\n");
         TableSchema orders = new TableSchema("order", "order.csv", "", "/orders/order", "", List.of("@id"), List.of(),
                 KeySource.DETECTED, 2, List.of(new ColumnSchema("_id", ColumnType.INTEGER, ColumnRole.SURROGATE, 0),
                 new ColumnSchema("_file", ColumnType.STRING, ColumnRole.PROVENANCE, 0),
+                new ColumnSchema("_line", ColumnType.INTEGER, ColumnRole.PROVENANCE, 0),
                 ColumnSchema.data("@id", ColumnType.INTEGER, 0), ColumnSchema.data("status", ColumnType.STRING, 0)));
         new DataPackage(Layout.MERGED, List.of(orders)).write(dir.resolve("l"));
         new DataPackage(Layout.MERGED, List.of(orders)).write(dir.resolve("r"));
         assertThat(run("l", "r")).isEqualTo(1);
-        assertThat(out()).isEqualTo("# order\n@@,_id,_file,@id,status\n->,3,feb.xml,1002,open->paid\n"
-                + "+++,1,feb.xml,1000,new\n");
+        assertThat(out()).isEqualTo("# order\n@@,_id,_file,_line,@id,status\n->,3,feb.xml,15,1002,open->paid\n"
+                + "+++,1,feb.xml,2,1000,new\n");
         assertThat(run("l", "r", "--format", "summary", "--table-key", "order=status")).isEqualTo(1);
         assertThat(out()).contains("key status").contains("rows added 2, removed 1, modified 0, unchanged 1");
         assertThat(run("l", "r", "--table-key", "order")).isEqualTo(2);

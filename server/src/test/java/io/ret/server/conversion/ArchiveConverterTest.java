@@ -94,8 +94,8 @@ class ArchiveConverterTest {
         assertThat(first.outputs()).extracting(TableOutput::path)
                 .containsExactly("orders.order.csv", "orders.order.line.csv", "r.x.csv");
         assertThat(csv(dir.resolve("one/orders.order.line.csv")).getFirst())
-                .containsExactly("_id", "_parent_id", "_root_id", "_file", "order@id", "_position", "p", "q");
-        assertThat(csv(dir.resolve("one/orders.order.csv")).getFirst()).containsExactly("_id", "_file", "@id", "b", "a");
+                .containsExactly("_id", "_parent_id", "_root_id", "_file", "_line", "order@id", "_position", "p", "q");
+        assertThat(csv(dir.resolve("one/orders.order.csv")).getFirst()).containsExactly("_id", "_file", "_line", "@id", "b", "a");
         assertThat(Files.readAllBytes(dir.resolve("two/datapackage.json")))
                 .isEqualTo(Files.readAllBytes(dir.resolve("one/datapackage.json")));
     }
@@ -134,7 +134,7 @@ class ArchiveConverterTest {
                     .isEqualTo(Files.readAllBytes(dir.resolve("serial").resolve(output.path())));
         }
         assertThat(csv(dir.resolve("concurrent/order.csv")).get(2))
-                .containsExactly("2", "part-00.xml", "1", "a \"quoted\", line\n0");
+                .containsExactly("2", "part-00.xml", "2", "1", "a \"quoted\", line\n0"); // line 2: after the first note's line break
         assertThat(files(dir.resolve("concurrent"))).containsExactlyInAnyOrder("order.csv", "order.line.csv",
                 "datapackage.json"); // and no spill file
     }

@@ -43,7 +43,7 @@ class ConvertCommandTest {
                 "schema: datapackage.json",
                 "failures:",
                 "  bad.xml:2:6  Unexpected close tag </r>; expected </v>.");
-        assertThat(Files.readString(dir.resolve("out/v.csv"))).isEqualTo("_id,_file,v\r\n1,ok.xml,a\r\n2,ok.xml,b\r\n");
+        assertThat(Files.readString(dir.resolve("out/v.csv"))).isEqualTo("_id,_file,_line,v\r\n1,ok.xml,1,a\r\n2,ok.xml,1,b\r\n");
         assertThat(DataPackage.read(dir.resolve("out")).table("v")).isPresent();
     }
 

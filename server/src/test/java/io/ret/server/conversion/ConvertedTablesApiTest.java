@@ -84,10 +84,10 @@ class ConvertedTablesApiTest {
                 .setSessionId(session.getId()).build()).getOutputsList();
         assertThat(outputs).extracting(OutputFile::getPath).containsExactly("order.csv", "order.line.csv");
         assertThat(new String(user.download(session.getId(), "order.line.csv"), StandardCharsets.UTF_8)).isEqualTo("""
-                _id,_parent_id,_root_id,_file,order@id,_position,qty\r
-                1,1,1,export-0.xml,O-1,1,1\r
-                2,2,2,export-1.xml,O-2,1,2\r
-                3,2,2,export-1.xml,O-2,2,5\r
+                _id,_parent_id,_root_id,_file,_line,order@id,_position,qty\r
+                1,1,1,export-0.xml,4,O-1,1,1\r
+                2,2,2,export-1.xml,4,O-2,1,2\r
+                3,2,2,export-1.xml,4,O-2,2,5\r
                 """);
 
         GetSchemaResponse schema = schema(session.getId());
@@ -102,6 +102,7 @@ class ConvertedTablesApiTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("_id", ColumnRole.COLUMN_ROLE_SURROGATE, ColumnType.COLUMN_TYPE_INTEGER),
                         org.assertj.core.groups.Tuple.tuple("_file", ColumnRole.COLUMN_ROLE_PROVENANCE, ColumnType.COLUMN_TYPE_STRING),
+                        org.assertj.core.groups.Tuple.tuple("_line", ColumnRole.COLUMN_ROLE_PROVENANCE, ColumnType.COLUMN_TYPE_INTEGER),
                         org.assertj.core.groups.Tuple.tuple("@id", ColumnRole.COLUMN_ROLE_DATA, ColumnType.COLUMN_TYPE_STRING),
                         org.assertj.core.groups.Tuple.tuple("total", ColumnRole.COLUMN_ROLE_DATA, ColumnType.COLUMN_TYPE_DECIMAL));
         TableSchema line = table(schema, "order.line");
@@ -148,6 +149,46 @@ class ConvertedTablesApiTest {
     }
 
     @Test
+    void aGivenKeyMustBeNonEmptyAndUniqueAndAChildsKeyOnlyWithinItsParent() throws Exception {
+        Session session = user.upload("given.zip", export(
+                "<order id=\"1\"><n>a</n><line no=\"1\"><sku>X</sku></line><line no=\"2\"><sku>Y</sku></line></order>",
+                "<order id=\"2\">\n    <n>a</n>\n    <line><sku>X</sku></line>\n  </order>"));
+
+        Job repeated = user.await(user.startConversion(session.getId(), ConversionOptions.newBuilder()
+                .putKeyColumns("order", KeyColumns.newBuilder().addColumns("n").build()).build()).getId());
+
+        assertThat(repeated.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(repeated.getError().getReason()).isEqualTo("KEY_COLUMN_NOT_UNIQUE");
+        assertThat(repeated.getError().getMessage()).isEqualTo("the key [n] given for table 'order' repeats 'a' in"
+                + " export-1.xml line 2 (row 2 of the table); a given key must be non-empty in every row and unique"
+                + " over the table");
+        Session failed = user.sessions().getSession(GetSessionRequest.newBuilder().setSessionId(session.getId()).build());
+        assertThat(failed.getState()).isEqualTo(SessionState.SESSION_STATE_FAILED);
+        io.ret.server.auth.AuthFixtureAccess.refused(() -> user.sessions().listOutputs(ListOutputsRequest.newBuilder()
+                .setSessionId(session.getId()).build()), io.grpc.Status.Code.FAILED_PRECONDITION, "NOT_CONVERTED");
+
+        // sku X is in both orders, but once per order: a key of the lines, given by record path
+        Job withinParent = user.await(user.startConversion(session.getId(), ConversionOptions.newBuilder()
+                .putKeyColumns("/orders/order/line", KeyColumns.newBuilder().addColumns("sku").build()).build()).getId());
+
+        assertThat(withinParent.getState()).as("error: %s", withinParent.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        TableSchema line = table(schema(session.getId()), "order.line");
+        assertThat(line.getKeySource()).isEqualTo(KeySource.KEY_SOURCE_GIVEN);
+        assertThat(line.getPrimaryKeyList()).containsExactly("order@id", "sku");
+
+        Job empty = user.await(user.startConversion(session.getId(), ConversionOptions.newBuilder()
+                .putKeyColumns("order.line", KeyColumns.newBuilder().addColumns("@no").build()).build()).getId());
+
+        assertThat(empty.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(empty.getError().getReason()).isEqualTo("KEY_COLUMN_NOT_UNIQUE");
+        assertThat(empty.getError().getMessage()).startsWith("the key [@no] given for table 'order.line' is empty"
+                + " (column '@no') in export-1.xml line 4 (row 3 of the table)").endsWith("within its parent row");
+        Session stale = user.sessions().getSession(GetSessionRequest.newBuilder().setSessionId(session.getId()).build());
+        assertThat(stale.getState()).isEqualTo(SessionState.SESSION_STATE_STALE);
+        assertThat(stale.getOutputsJobId()).isEqualTo(withinParent.getId());
+    }
+
+    @Test
     void nextMonthTakesThisMonthsLayoutAndReportsWhatChanged() throws Exception {
         Session january = user.upload("jan.zip", export(
                 "<order id=\"1\"><status>new</status><fax>1</fax><line><qty>1</qty></line><line><qty>2</qty></line></order>"));
@@ -166,8 +207,8 @@ class ConvertedTablesApiTest {
         assertThat(summary.getVanishedColumnsList()).containsExactly("order: fax");
         assertThat(summary.getAddedTablesList()).isEmpty();
         assertThat(new String(user.download(february.getId(), "order.csv"), StandardCharsets.UTF_8))
-                .startsWith("_id,_file,@id,status,fax,email\r\n");
+                .startsWith("_id,_file,_line,@id,status,fax,email\r\n");
         assertThat(new String(user.download(february.getId(), "order.line.csv"), StandardCharsets.UTF_8))
-                .startsWith("_id,_parent_id,_root_id,_file,order@id,_position,qty\r\n");
+                .startsWith("_id,_parent_id,_root_id,_file,_line,order@id,_position,qty\r\n");
     }
 }

@@ -63,17 +63,17 @@ class NaturalKeysTest {
 
         assertThat(summary.outputs()).extracting(TableOutput::path).containsExactly("order.csv", "order.line.csv");
         assertThat(csv(dir.resolve("out/order.csv"))).containsExactly(
-                row("_id", "_file", "@id", "status", "placed"),
-                row("1", "2024-01.xml", "ORD-1", "new", "2024-01-05"),
-                row("2", "2024-01.xml", "ORD-2", "paid", "2024-01-06"),
-                row("3", "2024-02.xml", "ORD-3", "new", ""));
+                row("_id", "_file", "_line", "@id", "status", "placed"),
+                row("1", "2024-01.xml", "2", "ORD-1", "new", "2024-01-05"),
+                row("2", "2024-01.xml", "6", "ORD-2", "paid", "2024-01-06"),
+                row("3", "2024-02.xml", "2", "ORD-3", "new", ""));
         // a line is a child table in every file, also where each order has one line; its code is unique per order, not over the table
         assertThat(csv(dir.resolve("out/order.line.csv"))).containsExactly(
-                row("_id", "_parent_id", "_root_id", "_file", "order@id", "@code", "qty", "price"),
-                row("1", "1", "1", "2024-01.xml", "ORD-1", "A", "1", "9.50"),
-                row("2", "2", "2", "2024-01.xml", "ORD-2", "B", "2", "3"),
-                row("3", "3", "3", "2024-02.xml", "ORD-3", "A", "4", "1.25"),
-                row("4", "3", "3", "2024-02.xml", "ORD-3", "C", "1", "2"));
+                row("_id", "_parent_id", "_root_id", "_file", "_line", "order@id", "@code", "qty", "price"),
+                row("1", "1", "1", "2024-01.xml", "4", "ORD-1", "A", "1", "9.50"),
+                row("2", "2", "2", "2024-01.xml", "8", "ORD-2", "B", "2", "3"),
+                row("3", "3", "3", "2024-02.xml", "4", "ORD-3", "A", "4", "1.25"),
+                row("4", "3", "3", "2024-02.xml", "5", "ORD-3", "C", "1", "2"));
 
         DataPackage schema = DataPackage.read(dir.resolve("out"));
         assertThat(schema).isEqualTo(summary.schema());
@@ -86,6 +86,7 @@ class NaturalKeysTest {
         assertThat(order.columns()).containsExactly(
                 new ColumnSchema("_id", ColumnType.INTEGER, ColumnRole.SURROGATE, 0),
                 new ColumnSchema("_file", ColumnType.STRING, ColumnRole.PROVENANCE, 0),
+                new ColumnSchema("_line", ColumnType.INTEGER, ColumnRole.PROVENANCE, 0),
                 new ColumnSchema("@id", ColumnType.STRING, ColumnRole.DATA, 0, "/orders/order/@id"),
                 new ColumnSchema("status", ColumnType.STRING, ColumnRole.DATA, 0, "/orders/order/status"),
                 new ColumnSchema("placed", ColumnType.DATE, ColumnRole.DATA, 1, "/orders/order/placed"));
@@ -94,7 +95,7 @@ class NaturalKeysTest {
         assertThat(line.parentKey()).containsExactly("order@id");
         assertThat(line.primaryKey()).containsExactly("order@id", "@code");
         assertThat(line.keySource()).isEqualTo(KeySource.DETECTED);
-        assertThat(line.systemColumns()).containsExactly("_id", "_parent_id", "_root_id", "_file");
+        assertThat(line.systemColumns()).containsExactly("_id", "_parent_id", "_root_id", "_file", "_line");
         assertThat(line.column("qty").orElseThrow().type()).isEqualTo(ColumnType.INTEGER);
         assertThat(line.column("price").orElseThrow().type()).isEqualTo(ColumnType.DECIMAL);
         assertThat(line.comparedColumns()).containsExactly("qty", "price");
@@ -137,10 +138,10 @@ class NaturalKeysTest {
         assertThat(line.primaryKey()).containsExactly("invoice.InvoiceNumber", "_position");
         assertThat(line.column("_position").orElseThrow().role()).isEqualTo(ColumnRole.POSITION);
         assertThat(csv(dir.resolve("out/invoice.line.csv"))).containsExactly(
-                row("_id", "_parent_id", "_root_id", "_file", "invoice.InvoiceNumber", "_position", "line"),
-                row("1", "1", "1", "a.xml", "1", "1", ""),
-                row("2", "1", "1", "a.xml", "1", "2", ""),
-                row("3", "2", "2", "a.xml", "2", "1", ""));
+                row("_id", "_parent_id", "_root_id", "_file", "_line", "invoice.InvoiceNumber", "_position", "line"),
+                row("1", "1", "1", "a.xml", "2", "1", "1", ""),
+                row("2", "1", "1", "a.xml", "2", "1", "2", ""),
+                row("3", "2", "2", "a.xml", "3", "2", "1", ""));
         assertThat(KeyDetector.lastWord("order_no")).isEqualTo("no");
         assertThat(KeyDetector.lastWord("ID")).isEqualTo("id");
         assertThat(KeyDetector.lastWord("cbc:UUID")).isEqualTo("uuid");
@@ -152,10 +153,10 @@ class NaturalKeysTest {
                 ConversionOptions.defaults(), "out");
 
         assertThat(csv(dir.resolve("out/o.l.csv"))).containsExactly(
-                row("_id", "_parent_id", "_root_id", "_file", "o.ID", "_position", "l"),
-                row("1", "1", "1", "a.xml", "7", "1", "x"),
-                row("2", "1", "1", "a.xml", "7", "2", "y"),
-                row("3", "2", "2", "a.xml", "8", "1", "z"));
+                row("_id", "_parent_id", "_root_id", "_file", "_line", "o.ID", "_position", "l"),
+                row("1", "1", "1", "a.xml", "1", "7", "1", "x"),
+                row("2", "1", "1", "a.xml", "1", "7", "2", "y"),
+                row("3", "2", "2", "a.xml", "1", "8", "1", "z"));
     }
 
     @Test

@@ -43,7 +43,9 @@ class RunnerRecoveryTest {
                 "RET_REDIS_URL", TestEngines.redisUrl(),
                 "RET_SESSIONS_DIR", sessions.toString(),
                 "RET_ARCHIVE_MAX_RATIO", "100000",
-                "RET_JOBS_HEARTBEAT", "PT0.5S"), entry -> true).awaitServing()) {
+                "RET_JOBS_HEARTBEAT", "PT0.5S"), entry -> true)) {
+            // awaited inside: a server that never serves must still be stopped, or its runner takes other tests' jobs
+            doomed.awaitServing(java.time.Duration.ofMinutes(3));
             String token = AuthServiceGrpc.newBlockingStub(doomed.channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
                     .login(LoginRequest.newBuilder().setUsername(username).setPassword(TestServer.PASSWORD).build())
                     .getAccessToken();
@@ -66,6 +68,7 @@ class RunnerRecoveryTest {
                 .set("ret.sessions.dir", sessions.toString())
                 .set("ret.archive.max.ratio", "100000")
                 .set("ret.jobs.stale.after", "PT2S")
+                .set("ret.jobs.heartbeat", "PT0.5S") // well within stale.after: the survivor must not reap its own run
                 .start()) {
             SessionClient user = new SessionClient(survivor, survivor.login(username, TestServer.PASSWORD).getAccessToken());
             Job done = user.await(jobId);

@@ -11,9 +11,13 @@ import io.ret.api.v1.CancelJobRequest;
 import io.ret.api.v1.ConversionOptions;
 import io.ret.api.v1.FlattenMode;
 import io.ret.api.v1.GetJobRequest;
+import io.ret.api.v1.GetSessionRequest;
 import io.ret.api.v1.Job;
 import io.ret.api.v1.JobState;
+import io.ret.api.v1.KeyColumns;
+import io.ret.api.v1.OutputLayout;
 import io.ret.api.v1.Session;
+import io.ret.api.v1.SessionState;
 import io.ret.operator.api.ConversionJob;
 import io.ret.server.job.kubernetes.JobResources;
 import io.ret.server.platform.Engines;
@@ -78,12 +82,33 @@ class KubernetesDispatcherTest {
                 .containsEntry("cancel", false)
                 .containsEntry("retries", 1)
                 .containsEntry("ttlSecondsAfterFinished", 3600);
-        assertThat(spec.get("options")).isEqualTo(Map.of("mode", "join-repeated", "joinSeparator", ";", "qualifyWithNamespaceUri", false));
+        assertThat(spec.get("options")).isEqualTo(Map.of("mode", "join-repeated", "joinSeparator", ";",
+                "qualifyWithNamespaceUri", false, "layout", "merged", "keepWhitespace", false));
         // and a worker reading it back gets the same parameters
         var typed = kubernetes.client().resources(ConversionJob.class).inNamespace(KubernetesMock.NAMESPACE)
                 .withName("ret-" + job.getId()).get();
         var request = JobResources.request(typed);
         assertThat(ConversionOptions.parseFrom(request.params()).getJoinSeparator()).isEqualTo(";");
+    }
+
+    @Test
+    void theLayoutKeysAndWhitespaceOptionsTravelInTheResourceToTheWorker() throws Exception {
+        ConversionOptions options = ConversionOptions.newBuilder()
+                .setLayout(OutputLayout.OUTPUT_LAYOUT_PER_FILE)
+                .setKeepWhitespace(true)
+                .putKeyColumns("order", KeyColumns.newBuilder().addColumns("@id").build())
+                .putKeyColumns("/orders/order/line", KeyColumns.newBuilder().addColumns("sku").addColumns("no").build())
+                .build();
+        Job job = user.startConversion(session().getId(), options);
+
+        Map<String, Object> spec = KubernetesMock.section(kubernetes.get("ConversionJob", "ret-" + job.getId()), "spec");
+        assertThat(spec.get("options")).isEqualTo(Map.of("mode", "child-tables", "qualifyWithNamespaceUri", false,
+                "layout", "per-file", "keepWhitespace", true,
+                "keyColumns", Map.of("order", List.of("@id"), "/orders/order/line", List.of("sku", "no"))));
+        var typed = kubernetes.client().resources(ConversionJob.class).inNamespace(KubernetesMock.NAMESPACE)
+                .withName("ret-" + job.getId()).get();
+        assertThat(ConversionOptions.parseFrom(JobResources.request(typed).params()))
+                .isEqualTo(options.toBuilder().setMode(FlattenMode.FLATTEN_MODE_CHILD_TABLES).build());
     }
 
     @Test
@@ -96,8 +121,13 @@ class KubernetesDispatcherTest {
     }
 
     @Test
-    void aJobWhoseWorkerDiedWithoutAWordEndsFailedWithTheReason() throws Exception {
-        Job job = user.startConversion(session().getId(), ConversionOptions.getDefaultInstance());
+    void aJobWhoseWorkerDiedWithoutAWordEndsFailedWithTheReasonAndItsSessionFailed() throws Exception {
+        Session session = session();
+        Job job = user.startConversion(session.getId(), ConversionOptions.getDefaultInstance());
+        try (Engines engines = Engines.open(server.config())) {
+            // the worker had started converting (its handler marks the session) before its pod died
+            engines.db().update("UPDATE sessions SET state = 'CONVERTING' WHERE id = ?", session.getId());
+        }
         // the operator gives up on the resource: the pod was OOM-killed and no retries are left
         kubernetes.client().genericKubernetesResources("ret.io/v1alpha1", "ConversionJob")
                 .inNamespace(KubernetesMock.NAMESPACE).withName("ret-" + job.getId())
@@ -116,6 +146,8 @@ class KubernetesDispatcherTest {
         assertThat(done.getError().getMessage()).isEqualTo("worker pod OOMKilled (exit code 137); no retries left");
         assertThat(Duration.ofSeconds(done.getEndTime().getSeconds() - done.getCreateTime().getSeconds()))
                 .isLessThan(Duration.ofSeconds(30));
+        assertThat(user.sessions().getSession(GetSessionRequest.newBuilder().setSessionId(session.getId()).build())
+                .getState()).as("not left converting").isEqualTo(SessionState.SESSION_STATE_FAILED);
     }
 
     @Test

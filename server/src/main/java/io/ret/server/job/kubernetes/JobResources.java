@@ -1,7 +1,9 @@
 package io.ret.server.job.kubernetes;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -9,6 +11,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.ret.api.v1.FlattenMode;
 import io.ret.api.v1.IndexingOptions;
+import io.ret.api.v1.KeyColumns;
+import io.ret.api.v1.OutputLayout;
 import io.ret.api.v1.StartIndexingRequest;
 import io.ret.operator.api.ConversionJob;
 import io.ret.operator.api.ConversionJobSpec;
@@ -118,12 +122,19 @@ public final class JobResources {
     }
 
     private static ConversionOptions conversionOptions(io.ret.api.v1.ConversionOptions o) {
+        Map<String, List<String>> keys = new TreeMap<>(); // sorted: the same options give the same resource
+        o.getKeyColumnsMap().forEach((table, columns) -> keys.put(table, List.copyOf(columns.getColumnsList())));
         return new ConversionOptions(
                 o.getRecordElement().isEmpty() ? null : o.getRecordElement(),
                 o.getMode() == FlattenMode.FLATTEN_MODE_JOIN_REPEATED ? ConversionOptions.FlattenMode.JOIN_REPEATED
                         : ConversionOptions.FlattenMode.CHILD_TABLES,
                 o.getJoinSeparator().isEmpty() ? null : o.getJoinSeparator(),
-                o.getQualifyWithNamespaceUri());
+                o.getQualifyWithNamespaceUri(),
+                o.getLayout() == OutputLayout.OUTPUT_LAYOUT_PER_FILE ? ConversionOptions.Layout.PER_FILE
+                        : ConversionOptions.Layout.MERGED,
+                o.getKeepWhitespace(),
+                keys.isEmpty() ? null : keys,
+                o.getLayoutFromSessionId().isEmpty() ? null : o.getLayoutFromSessionId());
     }
 
     private static IndexOptions indexOptions(IndexingOptions o) {
@@ -131,21 +142,33 @@ public final class JobResources {
                 o.getFilesCount() > 0 ? List.copyOf(o.getFilesList()) : null);
     }
 
-    /** What a resource's spec asks for, as the job row holds it. */
-    public record Request(String sessionId, String owner, int priority, int retries, byte[] params) {
+    /**
+     * What a resource's spec asks for, as the job row holds it.
+     *
+     * @param readsSessions sessions the job reads besides its own (a conversion's layout_from_session_id)
+     */
+    public record Request(String sessionId, String owner, int priority, int retries, byte[] params,
+                          List<String> readsSessions) {
     }
 
     public static Request request(RetJob<?> resource) {
         RetJobSpec spec = resource.getSpec();
-        byte[] params = switch (resource) {
-            case ConversionJob conversion -> conversionParams(conversion.getSpec().options()).toByteArray();
-            case IndexJob indexing -> StartIndexingRequest.newBuilder()
+        List<String> reads = List.of();
+        byte[] params;
+        switch (resource) {
+            case ConversionJob conversion -> {
+                io.ret.api.v1.ConversionOptions options = conversionParams(conversion.getSpec().options());
+                params = options.toByteArray();
+                reads = options.getLayoutFromSessionId().isEmpty() ? List.of() : List.of(options.getLayoutFromSessionId());
+            }
+            case IndexJob indexing -> params = StartIndexingRequest.newBuilder()
                     .setSessionId(indexing.getSpec().sessionId())
                     .setCollectionId(indexing.getSpec().collection())
                     .setOptions(indexingParams(indexing.getSpec().options()))
                     .build().toByteArray();
-        };
-        return new Request(spec.sessionId(), spec.owner(), spec.priorityOrDefault(), spec.retriesOrDefault(), params);
+        }
+        return new Request(spec.sessionId(), spec.owner(), spec.priorityOrDefault(), spec.retriesOrDefault(), params,
+                reads);
     }
 
     private static io.ret.api.v1.ConversionOptions conversionParams(ConversionOptions options) {
@@ -155,7 +178,13 @@ public final class JobResources {
         }
         Optional.ofNullable(options.recordElement()).ifPresent(o::setRecordElement);
         Optional.ofNullable(options.joinSeparator()).ifPresent(o::setJoinSeparator);
+        Optional.ofNullable(options.layoutFromSessionId()).ifPresent(o::setLayoutFromSessionId);
+        Optional.ofNullable(options.keyColumns()).ifPresent(keys -> keys.forEach((table, columns) ->
+                o.putKeyColumns(table, KeyColumns.newBuilder().addAllColumns(columns == null ? List.of() : columns).build())));
         return o.setQualifyWithNamespaceUri(Boolean.TRUE.equals(options.qualifyWithNamespaceUri()))
+                .setKeepWhitespace(Boolean.TRUE.equals(options.keepWhitespace()))
+                .setLayout(options.layout() == ConversionOptions.Layout.PER_FILE ? OutputLayout.OUTPUT_LAYOUT_PER_FILE
+                        : OutputLayout.OUTPUT_LAYOUT_MERGED)
                 .setMode(options.mode() == ConversionOptions.FlattenMode.JOIN_REPEATED
                         ? FlattenMode.FLATTEN_MODE_JOIN_REPEATED : FlattenMode.FLATTEN_MODE_CHILD_TABLES)
                 .build();

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.ret.operator.api.Phase;
 import io.ret.operator.api.RetJob;
 import io.ret.operator.api.RetJobSpec;
+import io.ret.server.job.AbandonedJobs;
 import io.ret.server.job.JobEvents;
 import io.ret.server.job.JobRecord;
 import io.ret.server.job.JobState;
@@ -52,16 +53,19 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
     private final long ttlSeconds;
     private final Clock clock;
     private final BackgroundLoops.Loop sweepFailures;
+    private final AbandonedJobs abandoned;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("job-dispatch-sweep").daemon().factory());
 
     /**
      * @param local      where jobs without a resource kind go (comparisons)
      * @param usernameOf user id to username, for the resource's spec.owner
+     * @param abandoned  told of every job this dispatcher settles in its worker's stead
      */
     public KubernetesDispatcher(KubernetesClient client, String namespace, JobStore store, JobEvents events,
                                 Jobs.Dispatcher local, Function<String, String> usernameOf, Duration ttl, Clock clock,
-                                BackgroundLoops loops) {
+                                BackgroundLoops loops, AbandonedJobs abandoned) {
+        this.abandoned = abandoned;
         this.client = client;
         this.namespace = namespace;
         this.store = store;
@@ -95,8 +99,10 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
             client.resource(resource).inNamespace(namespace).create();
         } catch (KubernetesClientException | com.google.protobuf.InvalidProtocolBufferException e) {
             LOG.log(Level.WARNING, "cannot create the resource for job " + job.id(), e);
-            store.settle(job.id(), JobState.FAILED, "DISPATCH_FAILED", "the Kubernetes API refused the job: "
-                    + e.getMessage(), clock.instant());
+            if (store.settle(job.id(), JobState.FAILED, "DISPATCH_FAILED", "the Kubernetes API refused the job: "
+                    + e.getMessage(), clock.instant())) {
+                abandoned.ended(job, JobState.FAILED);
+            }
             events.changed(job.id());
             throw ApiException.unavailable("KUBERNETES_UNAVAILABLE",
                     "the job could not be handed to Kubernetes; retry shortly", Duration.ofSeconds(5));
@@ -136,23 +142,25 @@ public final class KubernetesDispatcher implements Jobs.Dispatcher, AutoCloseabl
                 // one list per kind and sweep; kubectl-applied resources have names of their own
                 RetJob<?> resource = byJobId.computeIfAbsent(kind, k -> resourcesOf(k).stream()
                         .collect(Collectors.toMap(RetJob::retJobId, r -> (RetJob<?>) r, (a, b) -> a))).get(job.id());
-                boolean settled = false;
+                JobState settled = null;
                 if (resource == null) {
-                    if (job.createdAt().plus(GRACE_BEFORE_MISSING).isBefore(now)) {
-                        settled = store.settle(job.id(), JobState.FAILED, "WORKER_RESOURCE_MISSING",
-                                "its " + kind.resourceName() + " resource was deleted", now);
+                    if (job.createdAt().plus(GRACE_BEFORE_MISSING).isBefore(now) && store.settle(job.id(),
+                            JobState.FAILED, "WORKER_RESOURCE_MISSING", "its " + kind.resourceName()
+                                    + " resource was deleted", now)) {
+                        settled = JobState.FAILED;
                     }
                 } else {
                     String message = JobResources.outcomeMessage(resource);
                     settled = switch (resource.phase().orElse(Phase.PENDING)) {
                         case FAILED -> store.settle(job.id(), JobState.FAILED, "WORKER_FAILED",
-                                message.isEmpty() ? "its worker failed" : message, now);
+                                message.isEmpty() ? "its worker failed" : message, now) ? JobState.FAILED : null;
                         case CANCELLED -> store.settle(job.id(), JobState.CANCELLED, "CANCELLED",
-                                message.isEmpty() ? "cancelled" : message, now);
-                        case PENDING, RUNNING, SUCCEEDED -> false; // a success is the worker's to record
+                                message.isEmpty() ? "cancelled" : message, now) ? JobState.CANCELLED : null;
+                        case PENDING, RUNNING, SUCCEEDED -> null; // a success is the worker's to record
                     };
                 }
-                if (settled) {
+                if (settled != null) {
+                    abandoned.ended(job, settled);
                     events.changed(job.id());
                 }
             }

@@ -56,15 +56,25 @@ final class WorkerRegistration {
         if (owner.isEmpty()) {
             return new Outcome.Refused("spec.owner '" + request.owner() + "' is not an active RET user");
         }
-        boolean mayUse = sessions.get(request.sessionId())
-                .filter(s -> s.ownerId().equals(owner.get().id()) || owner.get().role() == Role.ADMIN)
-                .isPresent();
-        if (!mayUse) {
+        if (!mayUse(request.sessionId(), owner.get())) {
             return new Outcome.Refused("spec.sessionId '" + request.sessionId() + "' is not a session of " + request.owner());
         }
+        for (String read : request.readsSessions()) { // StartConversion checks the same for the server's jobs
+            if (!mayUse(read, owner.get())) {
+                return new Outcome.Refused("spec.options.layoutFromSessionId '" + read + "' is not a session of "
+                        + request.owner());
+            }
+        }
         // the CRD's schema keeps priority and retries in range; the row takes them as they are
+        // (the options are validated where they are used, by the job's handler)
         store.insertIfAbsent(JobRecord.pending(jobId, kind.jobType(), owner.get().id(), request.priority(),
                 request.sessionId(), request.params(), request.retries() + 1, Ids.newId(), clock.instant()));
         return new Outcome.Registered(store.get(jobId).orElseThrow());
+    }
+
+    private boolean mayUse(String sessionId, Account owner) {
+        return sessions.get(sessionId)
+                .filter(s -> s.ownerId().equals(owner.id()) || owner.role() == Role.ADMIN)
+                .isPresent();
     }
 }

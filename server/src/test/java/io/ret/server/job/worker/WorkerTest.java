@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import io.ret.api.v1.ConversionOptions;
 import io.ret.api.v1.GetJobRequest;
+import io.ret.api.v1.GetSchemaRequest;
 import io.ret.api.v1.Job;
 import io.ret.api.v1.JobState;
+import io.ret.api.v1.KeySource;
 import io.ret.api.v1.ListOutputsRequest;
 import io.ret.api.v1.Session;
+import io.ret.api.v1.TableLayout;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.ret.operator.api.ConversionJob;
@@ -85,6 +90,42 @@ class WorkerTest {
         assertThat(status).containsEntry("jobId", uid).containsEntry("progress", 100);
         // running it again is harmless: the job is done
         assertThat(runWorker("kubectl-job")).isEqualTo(Worker.OK);
+    }
+
+    @Test
+    void aResourceAppliedWithKubectlHonoursItsLayoutKeysWhitespaceAndLayoutSource() throws Exception {
+        Session first = user.upload("opt.zip", ZipBytes.zip(Map.of("a.xml", "<rows><row><k> 1 </k></row><row><k> 2 </k></row></rows>")));
+        kubernetes.create("ConversionJob", "with-options", Map.of(
+                "sessionId", first.getId(), "owner", username,
+                "options", Map.of("layout", "per-file", "keepWhitespace", true, "keyColumns", Map.of("row", List.of("k")))));
+
+        assertThat(runWorker("with-options")).isEqualTo(Worker.OK);
+
+        assertThat(new String(user.download(first.getId(), "a.csv"), StandardCharsets.UTF_8))
+                .as("per file, no _file; the spaces kept").isEqualTo("_id,k\r\n1, 1 \r\n2, 2 \r\n");
+        var schema = user.sessions().getSchema(GetSchemaRequest.newBuilder().setSessionId(first.getId()).build());
+        assertThat(schema.getLayout()).isEqualTo(TableLayout.TABLE_LAYOUT_PER_FILE);
+        assertThat(schema.getTables(0).getKeySource()).isEqualTo(KeySource.KEY_SOURCE_GIVEN);
+        assertThat(schema.getTables(0).getPrimaryKeyList()).containsExactly("k");
+
+        // next month's export takes this one's layout: its new column comes after the earlier ones
+        Session next = user.upload("opt2.zip", ZipBytes.zip(Map.of("a.xml", "<rows><row><n>x</n><k>3</k></row></rows>")));
+        var cr = kubernetes.create("ConversionJob", "layout-from", Map.of("sessionId", next.getId(), "owner", username,
+                "options", Map.of("layout", "per-file", "layoutFromSessionId", first.getId())));
+        assertThat(runWorker("layout-from")).isEqualTo(Worker.OK);
+        Job job = user.jobs().getJob(GetJobRequest.newBuilder().setJobId(cr.getMetadata().getUid()).build());
+        assertThat(job.getResult().getConversion().getAddedColumnsList()).containsExactly("a: n");
+        assertThat(new String(user.download(next.getId(), "a.csv"), StandardCharsets.UTF_8)).isEqualTo("_id,k,n\r\n1,3,x\r\n");
+
+        // a layout from someone else's session is refused, as StartConversion refuses it
+        String stranger = apiOnly.newUser("layout-stranger").getUsername();
+        Session theirs = new SessionClient(apiOnly, apiOnly.login(stranger, TestServer.PASSWORD).getAccessToken())
+                .upload("theirs.zip", ZipBytes.zip(Map.of("t.xml", "<rows><row>1</row></rows>")));
+        kubernetes.create("ConversionJob", "foreign-layout", Map.of("sessionId", next.getId(), "owner", username,
+                "options", Map.of("layoutFromSessionId", theirs.getId())));
+        assertThat(runWorker("foreign-layout")).isEqualTo(Worker.FAILED);
+        assertThat(KubernetesMock.section(kubernetes.get("ConversionJob", "foreign-layout"), "status").get("message"))
+                .asString().contains("layoutFromSessionId '" + theirs.getId() + "' is not a session of " + username);
     }
 
     @Test
