@@ -143,6 +143,18 @@ final class KeyDetector implements RowReplay.Rows {
         return name.substring(start, end).toLowerCase(Locale.ROOT);
     }
 
+    /** Per table index, the cells this detector looks at: the other cells' bytes need not be read. */
+    boolean[][] cellsRead() {
+        boolean[][] read = new boolean[plan.tables.size()][];
+        for (TablePlan.Table table : plan.tables) {
+            read[table.index] = new boolean[table.columns.size()];
+            for (Candidate candidate : candidates[table.index]) {
+                read[table.index][candidate.cell] = true;
+            }
+        }
+        return read;
+    }
+
     @Override
     public void closed(RowReplay.Row row) {
         Candidate[] ofTable = candidates[row.table.index];
