@@ -224,7 +224,7 @@ public final class ArchiveConverter {
             } catch (KeyDetector.KeyColumnException e) {
                 throw new KeyColumnRejectedException(KeyColumnRejectedException.Reason.UNKNOWN, e.getMessage());
             }
-            RowReplay replay = new RowReplay(group.plan, options, progress);
+            RowReplay replay = new RowReplay(group.plan, options, progress, detector.cellsRead());
             for (Iterator<Prepared> it = group.files.iterator(); it.hasNext(); ) {
                 Prepared file = it.next();
                 progress.phase("checking keys in " + file.entry().path());

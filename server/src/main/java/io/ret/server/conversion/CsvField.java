@@ -43,7 +43,8 @@ final class CsvField {
     }
 
     static boolean needsQuotes(byte b) {
-        return b == '"' || b == ',' || b == '\n' || b == '\r';
+        // all four are at most ',': letters and digits are ruled out by the first comparison
+        return b <= ',' && (b == '"' || b == ',' || b == '\n' || b == '\r');
     }
 
     /** Bytes are enough: in UTF-8 an ASCII byte never occurs inside another character. */

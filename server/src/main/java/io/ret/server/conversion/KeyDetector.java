@@ -219,6 +219,23 @@ final class KeyDetector implements RowReplay.Rows {
         return "'" + text + (value.length > 100 ? "..." : "") + "'";
     }
 
+    /** Per table index, the cells this detector looks at: the other cells' bytes need not be read. */
+    boolean[][] cellsRead() {
+        boolean[][] read = new boolean[plan.tables.size()][];
+        for (TablePlan.Table table : plan.tables) {
+            read[table.index] = new boolean[table.columns.size()];
+            for (Candidate candidate : candidates[table.index]) {
+                read[table.index][candidate.cell] = true;
+            }
+            if (givenKeys[table.index] != null) {
+                for (int cell : givenKeys[table.index].cells) {
+                    read[table.index][cell] = true;
+                }
+            }
+        }
+        return read;
+    }
+
     @Override
     public void closed(RowReplay.Row row) {
         GivenKey given = givenKeys[row.table.index];

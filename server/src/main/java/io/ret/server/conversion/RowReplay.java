@@ -11,7 +11,9 @@ import io.ret.server.conversion.schema.Layout;
  * table holds one open row (a table never nests in itself), which is handed to
  * {@link Rows#closed} when its element ends, so rows come in document order and children
  * before their parent row. Used twice: by {@link KeyDetector} to learn keys and by
- * {@link TableWriter} to write. Row ids go on across the files of one replay.
+ * {@link TableWriter} to write. Row ids go on across the files of one replay. A replay
+ * that reads only some cells (the key check reads only the key candidates) skips the bytes
+ * of the others, counting their length so that a too-long cell fails the same way.
  */
 final class RowReplay {
 
@@ -31,6 +33,9 @@ final class RowReplay {
     final class Row {
         final TablePlan.Table table;
         final CsvField[] cells;
+        /** Per cell: read, or only its length counted. */
+        private final boolean[] read;
+        private final int[] skippedLength;
         final boolean[] joinStarted;
         Row parent;
         /** {@code _id}: counts the table's rows of this replay. */
@@ -47,13 +52,15 @@ final class RowReplay {
         /** Free for the user of the replay. */
         Object attachment;
 
-        Row(TablePlan.Table table) {
+        Row(TablePlan.Table table, boolean[] read) {
             this.table = table;
             int width = table.columns.size();
             cells = new CsvField[width];
             for (int i = 0; i < width; i++) {
                 cells[i] = new CsvField();
             }
+            this.read = read;
+            this.skippedLength = new int[width];
             joinStarted = new boolean[width];
         }
 
@@ -72,17 +79,26 @@ final class RowReplay {
         private void clear() {
             for (int i = 0; i < cells.length; i++) {
                 cells[i].clear();
+                skippedLength[i] = 0;
                 joinStarted[i] = false;
             }
         }
 
         private void set(int cell, SpillReader spill) throws IOException {
             cells[cell].clear();
-            spill.text(cells[cell]);
+            if (read[cell]) {
+                spill.text(cells[cell]);
+            } else {
+                skippedLength[cell] = spill.skipText();
+            }
         }
 
         private void append(int cell, SpillReader spill) throws IOException, FileConversionException {
-            spill.text(cells[cell]);
+            if (read[cell]) {
+                spill.text(cells[cell]);
+            } else {
+                skippedLength[cell] += spill.skipText();
+            }
             checkLength(cell);
         }
 
@@ -107,7 +123,7 @@ final class RowReplay {
         }
 
         private void checkLength(int cell) throws FileConversionException {
-            if (cells[cell].length > MAX_CELL_BYTES) {
+            if (cells[cell].length > MAX_CELL_BYTES || skippedLength[cell] > MAX_CELL_BYTES) {
                 throw new FileConversionException("a value of column '" + table.columns.get(cell) + "' in table '"
                         + table.name + "' is longer than " + MAX_CELL_BYTES + " bytes");
             }
@@ -126,11 +142,27 @@ final class RowReplay {
     private final boolean lines;
     private long instances;
 
+    /** A replay that reads every cell. */
     RowReplay(TablePlan plan, ConversionOptions options, ConversionProgress progress) {
+        this(plan, options, progress, null);
+    }
+
+    /**
+     * @param read per table index, the cells that are read (a joined cell always is: its
+     *             escaping decides its length); {@code null}: all
+     */
+    RowReplay(TablePlan plan, ConversionOptions options, ConversionProgress progress, boolean[][] read) {
         this.plan = plan;
         this.rowsOf = new Row[plan.tables.size()];
         for (TablePlan.Table table : plan.tables) {
-            rowsOf[table.index] = new Row(table);
+            boolean[] cells = new boolean[table.columns.size()];
+            Arrays.fill(cells, read == null);
+            if (read != null) {
+                for (int i = 0; i < cells.length; i++) {
+                    cells[i] = read[table.index][i] || joinedCell(plan, table, i);
+                }
+            }
+            rowsOf[table.index] = new Row(table, cells);
         }
         String joinSeparator = options.joinSeparator();
         this.separator = joinSeparator.getBytes(StandardCharsets.UTF_8);
@@ -205,6 +237,11 @@ final class RowReplay {
                 default -> throw new IOException("corrupt spill file: token " + token);
             }
         }
+    }
+
+    private static boolean joinedCell(TablePlan plan, TablePlan.Table table, int cell) {
+        Schema.Column column = table.sources.get(cell);
+        return column.isValue() && plan.joined[column.node().id];
     }
 
     /**

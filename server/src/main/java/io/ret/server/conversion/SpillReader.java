@@ -56,6 +56,20 @@ final class SpillReader implements Closeable {
         }
     }
 
+    /** Skips the next text; returns its length in bytes. */
+    int skipText() throws IOException {
+        int length = varint() >>> 1;
+        for (int rest = length; rest > 0; ) {
+            if (position == limit && !fill()) {
+                throw new EOFException("spill ends inside a value");
+            }
+            int piece = Math.min(rest, limit - position);
+            position += piece;
+            rest -= piece;
+        }
+        return length;
+    }
+
     private boolean fill() throws IOException {
         int n = in.read(buffer, 0, buffer.length);
         if (n <= 0) {

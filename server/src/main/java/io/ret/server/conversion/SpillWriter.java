@@ -99,7 +99,7 @@ final class SpillWriter extends ByteOutput {
         for (int i = offset; i < end; i++) {
             char c = chars[i];
             if (c < 0x80) {
-                quoted |= c == '"' || c == ',' || c == '\n' || c == '\r';
+                quoted |= c <= ',' && (c == '"' || c == ',' || c == '\n' || c == '\r');
             } else if (c < 0x800) {
                 bytes += 1;
             } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {

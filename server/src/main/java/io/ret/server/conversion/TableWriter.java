@@ -22,7 +22,10 @@ import io.ret.server.conversion.schema.TableSchema;
  * <p>A child row carries its parent row's natural key, which may stand in the parent
  * element after the child (an {@code <id>} after the lines). So rows of tables with a
  * parent key wait in memory until the outermost keyed row around them has ended; what
- * waits is bounded by one record, never by the file or the archive.
+ * waits is bounded by one record, never by the file or the archive. When every key above
+ * a table is known as soon as its row starts (attributes of the row element, or the
+ * position), its rows are written when they end instead, without copying their cells;
+ * each file's rows come out in the same order either way.
  */
 final class TableWriter implements RowReplay.Rows {
 
@@ -108,6 +111,9 @@ final class TableWriter implements RowReplay.Rows {
     private final Layout layout;
     private final OutputFiles files;
     private final Sink[] sinks;
+    /** Per table: its rows are written when they end, since the keys they copy are known by then. */
+    private final boolean[] direct;
+    private final byte[] digits = new byte[20];
     private final List<Sink> finished = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
     private int openKeyRoots;
@@ -119,6 +125,10 @@ final class TableWriter implements RowReplay.Rows {
         this.layout = layout;
         this.files = files;
         this.sinks = new Sink[plan.tables.size()];
+        this.direct = new boolean[plan.tables.size()];
+        for (TablePlan.Table table : plan.tables) {
+            direct[table.index] = table.parentKey.isEmpty() || ancestorKeysKnownAtStart(table);
+        }
         if (layout == Layout.MERGED) {
             for (TablePlan.Table table : plan.tables) {
                 if (table.written()) {
@@ -224,8 +234,8 @@ final class TableWriter implements RowReplay.Rows {
             }
         }
         if (sink != null) {
-            if (table.parentKey.isEmpty()) {
-                write(sink, row.id, row.parentId, row.rootId, row.line, row.position, row.cells);
+            if (direct[table.index]) {
+                write(sink, row);
             } else {
                 Value[] cells = new Value[row.cells.length];
                 for (int i = 0; i < cells.length; i++) {
@@ -262,17 +272,65 @@ final class TableWriter implements RowReplay.Rows {
         pending.clear();
     }
 
-    private void write(Sink sink, long id, long parentId, long rootId, int line, long position, CsvField[] cells)
-            throws IOException {
+    /** A row whose parent keys, if any, stand in its open ancestor rows (see {@link #ancestorKeysKnownAtStart}). */
+    private void write(Sink sink, RowReplay.Row row) throws IOException {
         sink.start();
-        system(sink, id, parentId, rootId, line);
-        if (sink.table.positionColumn != null) {
-            sink.number(position);
+        system(sink, row.id, row.parentId, row.rootId, row.line);
+        if (!row.table.parentKey.isEmpty()) {
+            parentKey(sink, row.parent);
         }
-        for (CsvField cell : cells) {
+        if (sink.table.positionColumn != null) {
+            sink.number(row.position);
+        }
+        for (CsvField cell : row.cells) {
             sink.value(cell.bytes, cell.length, cell.quoted);
         }
         sink.end();
+    }
+
+    /** The keys of {@code row} and of the rows above it that a child copies, outermost first, as {@link KeyHolder#collect}. */
+    private void parentKey(Sink sink, RowReplay.Row row) throws IOException {
+        TablePlan.Table table = row.table;
+        if (!table.parentKey.isEmpty()) {
+            parentKey(sink, row.parent);
+        }
+        if (table.positionKey) {
+            int length = 1;
+            for (long rest = row.position / 10; rest != 0; rest /= 10) {
+                length++;
+            }
+            long rest = row.position;
+            for (int i = length - 1; i >= 0; i--, rest /= 10) {
+                digits[i] = (byte) ('0' + rest % 10);
+            }
+            sink.value(digits, length, false);
+            return;
+        }
+        for (int cell : table.ownKeyCells) {
+            CsvField value = row.cells[cell];
+            sink.value(value.bytes, value.length, value.quoted);
+        }
+    }
+
+    /**
+     * Whether the keys a child table copies from its ancestors are complete while the child's
+     * rows are open: each ancestor up to the outermost keyed one is keyed by its position or
+     * by attributes of its own row element, which the spill gives right after the element starts.
+     */
+    private static boolean ancestorKeysKnownAtStart(TablePlan.Table table) {
+        for (TablePlan.Table ancestor = table.parent; ; ancestor = ancestor.parent) {
+            if (!ancestor.positionKey) {
+                for (int cell : ancestor.ownKeyCells) {
+                    Schema.Column column = ancestor.sources.get(cell);
+                    if (column.isValue() || column.node() != ancestor.root) {
+                        return false;
+                    }
+                }
+            }
+            if (ancestor.parentKey.isEmpty()) {
+                return true;
+            }
+        }
     }
 
     private void system(Sink sink, long id, long parentId, long rootId, int line) throws IOException {

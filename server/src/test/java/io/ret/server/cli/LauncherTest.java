@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -52,12 +54,63 @@ class LauncherTest {
         assertThat(run.output()).contains("ran: -jar " + jar + " whoami --output json");
     }
 
+    @Test
+    void onJava25TheFirstConvertMakesTheStartUpCacheAndEveryRunAfterUsesIt() throws Exception {
+        Path java25 = fakeJava("aot", "25", true, true);
+        Path cacheDir = dir.resolve("cache");
+        Files.writeString(dir.resolve("app.jar"), "");
+        Run first = run(java25, Map.of("RET_AOT_DIR", cacheDir.toString()), "convert", "in", "out");
+        assertThat(first.output()).contains("ret: making the start-up cache, once");
+        List<Path> caches = aotFiles(cacheDir);
+        assertThat(caches).hasSize(1);
+        assertThat(caches.getFirst()).hasContent("cache"); // written by the training run
+        assertThat(first.output()).contains("ran: --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+                + " -XX:AOTCache=" + caches.getFirst() + " -Xlog:aot*=off -Xlog:cds*=off -jar " + dir.resolve("app.jar")
+                + " convert in out");
+
+        Run second = run(java25, Map.of("RET_AOT_DIR", cacheDir.toString()), "whoami");
+        assertThat(second.output()).doesNotContain("making")
+                .contains("-XX:AOTCache=" + caches.getFirst() + " ").contains(" whoami");
+    }
+
+    @Test
+    void retAotOffRunsJava25WithoutTheCache() throws Exception {
+        Path java25 = fakeJava("aot-off", "25", true, true);
+        Files.writeString(dir.resolve("app.jar"), "");
+        Run run = run(java25, Map.of("RET_AOT_DIR", dir.resolve("cache").toString(), "RET_AOT", "off"), "convert", "a", "b");
+        assertThat(run.output()).doesNotContain("AOTCache").contains("ran: ").contains(" convert a b");
+        assertThat(dir.resolve("cache")).doesNotExist();
+    }
+
+    @Test
+    void aJvmThatCannotMakeTheCacheRunsWithoutOne() throws Exception {
+        Path java25 = fakeJava("no-aot", "25", true, false);
+        Files.writeString(dir.resolve("app.jar"), "");
+        Run run = run(java25, Map.of("RET_AOT_DIR", dir.resolve("cache").toString()), "convert", "a", "b");
+        assertThat(run.code()).isZero();
+        assertThat(run.output()).doesNotContain("-XX:AOTCache=").contains(" -jar " + dir.resolve("app.jar") + " convert a b");
+        assertThat(aotFiles(dir.resolve("cache"))).isEmpty();
+
+        Run explicit = run(java25, Map.of("RET_AOT_DIR", dir.resolve("cache").toString()), "aot-cache");
+        assertThat(explicit.code()).isEqualTo(1);
+        assertThat(explicit.output()).contains("could not make a start-up cache");
+    }
+
+    private static List<Path> aotFiles(Path cacheDir) throws Exception {
+        if (!Files.isDirectory(cacheDir)) {
+            return List.of();
+        }
+        try (var files = Files.list(cacheDir)) {
+            return files.filter(f -> f.getFileName().toString().matches("ret-\\d+\\.aot")).toList();
+        }
+    }
+
     /** A PATH with only what the launcher uses besides java. */
     private Path tools() throws Exception {
         Path tools = dir.resolve("tools");
         if (!Files.isDirectory(tools)) {
             Files.createDirectories(tools);
-            for (String tool : java.util.List.of("sed", "dirname")) {
+            for (String tool : List.of("sed", "dirname", "cksum", "cut", "grep", "ls", "mkdir", "mktemp", "mv", "rm")) {
                 Path found = java.util.stream.Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool))
                         .filter(Files::isExecutable).findFirst().orElseThrow();
                 Files.createSymbolicLink(tools.resolve(tool), found);
@@ -68,6 +121,11 @@ class LauncherTest {
 
     /** A directory with bin/java that reports {@code version} and echoes how it was called. */
     private Path fakeJava(String name, String version, boolean withJavac) throws Exception {
+        return fakeJava(name, version, withJavac, false);
+    }
+
+    /** ... and, with {@code makesAotCache}, writes the file named by -XX:AOTCacheOutput as a JDK 25 does. */
+    private Path fakeJava(String name, String version, boolean withJavac, boolean makesAotCache) throws Exception {
         Path home = Files.createDirectories(dir.resolve(name).resolve("bin")).getParent();
         Path java = home.resolve("bin/java");
         Files.writeString(java, """
@@ -76,8 +134,14 @@ class LauncherTest {
                   -XshowSettings:properties) echo "    java.specification.version = %s" >&2
                                              echo "    java.home = %s" >&2; exit 0;;
                 esac
+                for arg in "$@"; do
+                  case "$arg" in
+                    -XX:AOTCacheOutput=*) echo "training with $*" >&2
+                                          [ %s = true ] && echo cache > "${arg#-XX:AOTCacheOutput=}";;
+                  esac
+                done
                 echo "ran: $*"
-                """.formatted(version, home), StandardCharsets.UTF_8);
+                """.formatted(version, home, makesAotCache), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         if (withJavac) {
             Files.copy(java, home.resolve("bin/javac"));
@@ -86,12 +150,19 @@ class LauncherTest {
     }
 
     private Run run(Path javaHome, String... args) throws Exception {
+        return run(javaHome, Map.of(), args);
+    }
+
+    private Run run(Path javaHome, Map<String, String> environment, String... args) throws Exception {
         var command = new java.util.ArrayList<>(java.util.List.of("/bin/sh", LAUNCHER.toString()));
         command.addAll(java.util.List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile());
         builder.environment().put("JAVA_HOME", javaHome.toString());
         builder.environment().put("PATH", tools().toString()); // the launcher's tools, and no other java
         builder.environment().put("RET_JAR", dir.resolve("app.jar").toString());
+        builder.environment().remove("RET_AOT");
+        builder.environment().remove("RET_AOT_DIR");
+        builder.environment().putAll(environment);
         Process process = builder.start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
