@@ -42,7 +42,9 @@ final class DatabaseSpans {
                 .setAttribute("db.query.text", sql == null ? "" : sql.length() > MAX_STATEMENT
                         ? sql.substring(0, MAX_STATEMENT) : sql)
                 .startSpan();
-        try (Scope ignored = Context.current().with(span).with(INSIDE, Boolean.TRUE).makeCurrent()) {
+        // the span is not made current: nothing nests under it, and a job row inserted inside
+        // records the caller's span as its trace parent, not this statement's
+        try (Scope ignored = Context.current().with(INSIDE, Boolean.TRUE).makeCurrent()) {
             return call.get();
         } catch (RuntimeException | Error e) {
             Tracing.failed(span, e);
