@@ -13,7 +13,8 @@ import io.ret.server.platform.trace.Tracing;
 /**
  * A client span around each entry point of {@link Database}: named by the statement's verb (or
  * "transaction"), with the statement's text (placeholders only, never the bound values). Calls
- * made inside one (a query inside a transaction) add no span of their own.
+ * made inside one (a query inside a transaction) add no span of their own, and neither do calls
+ * outside any traced work.
  */
 final class DatabaseSpans {
     private static final ContextKey<Boolean> INSIDE = ContextKey.named("ret.db.call");
@@ -33,7 +34,8 @@ final class DatabaseSpans {
     }
 
     private static <T> T around(String name, String sql, Supplier<T> call) {
-        if (!Tracing.on() || Context.current().get(INSIDE) != null) {
+        // outside a call or job (health probes, the runner's polling) no span: no trace of one statement each
+        if (!Tracing.on() || Context.current().get(INSIDE) != null || !Span.current().getSpanContext().isValid()) {
             return call.get();
         }
         Span span = Tracing.tracer().spanBuilder(name)

@@ -7,7 +7,10 @@ import io.ret.server.platform.trace.Tracing;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.executors.CommandExecutor;
 
-/** A client span per Redis command (named by the command, never its keys or values); a plain pass-through when tracing is off. */
+/**
+ * A client span per Redis command made inside a traced call or job (named by the command, never
+ * its keys or values); a plain pass-through when tracing is off.
+ */
 final class TracedCommandExecutor implements CommandExecutor {
     private final CommandExecutor delegate;
 
@@ -17,7 +20,8 @@ final class TracedCommandExecutor implements CommandExecutor {
 
     @Override
     public <T> T executeCommand(CommandObject<T> command) {
-        if (!Tracing.on()) {
+        // outside a call or job (health probes, background loops) no span: no trace of one command each
+        if (!Tracing.on() || !Span.current().getSpanContext().isValid()) {
             return delegate.executeCommand(command);
         }
         String name = command.getArguments().getCommand().toString();
