@@ -23,6 +23,8 @@ import io.ret.server.platform.observe.HealthMonitor;
 import io.ret.server.platform.observe.ObserveServer;
 import io.ret.server.platform.observe.ServerMetrics;
 import io.ret.server.platform.redis.RateLimiter;
+import io.ret.server.platform.trace.TracingSdk;
+import io.ret.server.platform.trace.TracingSettings;
 import io.ret.server.admin.AccountAdministration;
 import io.ret.server.admin.AdminGrpcService;
 import io.ret.server.auth.AuthModule;
@@ -78,6 +80,7 @@ public final class RetServer implements AutoCloseable {
         Engines engines = Engines.open(config);
         List<AutoCloseable> closeables = new ArrayList<>();
         try {
+            closeables.add(TracingSdk.start(TracingSettings.from(config.settings()), "ret-server"));
             Platform platform = Platform.open(config, engines);
             ServerMetrics metrics = platform.metrics();
 

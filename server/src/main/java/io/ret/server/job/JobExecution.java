@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.opentelemetry.context.Scope;
 import io.ret.server.platform.error.ApiException;
 import io.ret.server.platform.events.ErrorLog;
 import io.ret.server.platform.grpc.RequestContext;
@@ -41,6 +42,8 @@ public final class JobExecution implements JobContext {
     private volatile boolean shuttingDown;
     private long lastWrite;
     private String lastPhase = "";
+    private volatile JobSpans spans;
+    private String failure;
 
     public JobExecution(JobRecord job, JobHandler handler, JobStore store, JobEvents events, ErrorLog errors,
                         Clock clock, String runnerId, Duration progressEvery, ProgressListener listener) {
@@ -69,11 +72,18 @@ public final class JobExecution implements JobContext {
         shuttingDown = true;
     }
 
-    /** Runs the handler in the job's correlation context and records how it ended. */
+    /** Runs the handler in the job's correlation context (and trace, when on) and records how it ended. */
     public End run() {
         End[] end = new End[1];
-        RequestContext.background("job " + job.type().name().toLowerCase(java.util.Locale.ROOT), job.correlationId(), null)
-                .run(() -> end[0] = execute());
+        spans = JobSpans.start(job, store);
+        try (Scope ignored = spans == null ? null : spans.context().makeCurrent()) {
+            RequestContext.background("job " + job.type().name().toLowerCase(java.util.Locale.ROOT), job.correlationId(), null)
+                    .run(() -> end[0] = execute());
+        } finally {
+            if (spans != null) {
+                spans.end(end[0] == null ? End.FAILED : end[0], failure);
+            }
+        }
         return end[0];
     }
 
@@ -90,11 +100,13 @@ public final class JobExecution implements JobContext {
             finish(JobState.CANCELLED, null, null, "CANCELLED", "cancelled by request");
             return End.CANCELLED;
         } catch (ApiException e) {
+            failure = e.reason();
             finish(JobState.FAILED, null, null, e.reason(), e.getMessage());
             return End.FAILED;
         } catch (Exception | LinkageError e) {
             LOG.log(Level.SEVERE, "job " + job.id() + " (" + job.type() + ") failed", e);
             errors.record("job", job.type().name(), job.ownerId(), e, job.correlationId());
+            failure = "INTERNAL";
             finish(JobState.FAILED, null, null, "INTERNAL", "internal error; quote correlation id " + job.correlationId());
             return End.FAILED;
         }
@@ -136,6 +148,9 @@ public final class JobExecution implements JobContext {
             return;
         }
         lastWrite = now;
+        if (spans != null && !phase.equals(lastPhase)) {
+            spans.phase(phase);
+        }
         lastPhase = phase;
         int percent = total <= 0 ? 0 : (int) Math.min(99, done * 100 / total);
         try {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.trace.Tracing;
 
 /**
  * The jobs table. Every state change is a conditional update (on the state it
@@ -32,11 +33,18 @@ public final class JobStore {
 
     public static void insert(Connection c, JobRecord j) throws SQLException {
         Database.update(c, "INSERT INTO jobs (id, type, owner_id, state, priority, phase, work_unit, work_total, subject_id,"
-                        + " result_id, params, max_attempts, correlation_id, created_at, updated_at)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + " result_id, params, max_attempts, correlation_id, created_at, updated_at, trace_parent)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 j.id(), j.type(), j.ownerId(), j.state(), j.priority(), j.phase(), j.type().workUnit(), j.workTotal(),
                 j.subjectId(),
-                j.resultId(), j.params(), j.maxAttempts(), j.correlationId(), j.createdAt(), j.updatedAt());
+                j.resultId(), j.params(), j.maxAttempts(), j.correlationId(), j.createdAt(), j.updatedAt(),
+                Tracing.traceparent());
+    }
+
+    /** The W3C traceparent of the call that started the job (the current span when the row was inserted). */
+    public Optional<String> traceParent(String id) {
+        return db.queryOne("SELECT trace_parent FROM jobs WHERE id = ?", r -> Optional.ofNullable(r.getString(1)), id)
+                .flatMap(p -> p);
     }
 
     public Optional<JobRecord> get(String id) {
@@ -209,10 +217,11 @@ public final class JobStore {
     /** Registers a job row if none has this id (a worker started by a resource applied with kubectl). */
     public boolean insertIfAbsent(JobRecord j) {
         return db.update("INSERT IGNORE INTO jobs (id, type, owner_id, state, priority, phase, work_unit, subject_id,"
-                        + " result_id, params, max_attempts, correlation_id, created_at, updated_at)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + " result_id, params, max_attempts, correlation_id, created_at, updated_at, trace_parent)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 j.id(), j.type(), j.ownerId(), j.state(), j.priority(), j.phase(), j.type().workUnit(), j.subjectId(),
-                j.resultId(), j.params(), j.maxAttempts(), j.correlationId(), j.createdAt(), j.updatedAt()) == 1;
+                j.resultId(), j.params(), j.maxAttempts(), j.correlationId(), j.createdAt(), j.updatedAt(),
+                Tracing.traceparent()) == 1;
     }
 
     public int countByState(JobState state) {

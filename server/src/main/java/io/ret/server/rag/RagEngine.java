@@ -7,14 +7,17 @@ import io.ret.server.platform.redis.Redis;
 import io.ret.server.rag.chat.ChatModel;
 import io.ret.server.rag.chat.ExtractiveChatModel;
 import io.ret.server.rag.chat.PromptBuilder;
+import io.ret.server.rag.chat.TracedChatModel;
 import io.ret.server.rag.chunk.CsvChunker;
 import io.ret.server.rag.embed.CachedEmbeddingModel;
 import io.ret.server.rag.embed.EmbeddingModel;
 import io.ret.server.rag.embed.OnnxEmbeddingModel;
+import io.ret.server.rag.embed.TracedEmbeddingModel;
 import io.ret.server.rag.openai.OpenAiChatModel;
 import io.ret.server.rag.openai.OpenAiEmbeddingModel;
 import io.ret.server.rag.retrieve.HybridRetriever;
 import io.ret.server.rag.store.LuceneVectorStore;
+import io.ret.server.rag.store.TracedVectorStore;
 import io.ret.server.rag.store.VectorStore;
 import io.ret.server.rag.store.milvus.MilvusVectorStore;
 
@@ -52,6 +55,7 @@ public final class RagEngine implements AutoCloseable {
             case OPENAI -> new OpenAiEmbeddingModel(config.openai().orElseThrow(), config.embeddingDeployment(),
                     config.embeddingDimensions(), config.sendDimensions(), config.embeddingBatch(), config.policy());
         };
+        embeddings = new TracedEmbeddingModel(embeddings);
         if (config.embeddingCache() && redis.isPresent()) {
             embeddings = new CachedEmbeddingModel(embeddings, redis.get().client(), config.embeddingCacheTtl());
         }
@@ -61,6 +65,7 @@ public final class RagEngine implements AutoCloseable {
                 case LUCENE -> LuceneVectorStore.open(config.luceneDir());
                 case MILVUS -> MilvusVectorStore.connect(config.milvus().orElseThrow());
             };
+            store = new TracedVectorStore(store, config.store().name().toLowerCase(java.util.Locale.ROOT));
             String collection = config.collectionFor(embeddings.name());
             store.ensureCollection(collection, embeddings.dimensions());
             ChatModel chat = switch (config.chat()) {
@@ -69,7 +74,7 @@ public final class RagEngine implements AutoCloseable {
                         config.temperature(), config.maxAnswerTokens(),
                         new PromptBuilder(config.historyTurns(), config.historyChars()), config.policy());
             };
-            return new RagEngine(embeddings, store, chat, config);
+            return new RagEngine(embeddings, store, new TracedChatModel(chat), config);
         } catch (RuntimeException e) {
             embeddings.close();
             if (store != null) {

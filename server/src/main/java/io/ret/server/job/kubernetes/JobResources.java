@@ -25,6 +25,7 @@ import io.ret.operator.api.RetJobSpec;
 import io.ret.operator.api.RetJobStatus;
 import io.ret.server.job.JobRecord;
 import io.ret.server.job.JobType;
+import io.ret.server.platform.trace.Tracing;
 
 /**
  * Jobs as ConversionJob / IndexJob custom resources (the typed classes of {@code ret-operator-api})
@@ -86,6 +87,12 @@ public final class JobResources {
         }
     }
 
+    /**
+     * The W3C traceparent of the call that started the job (set when tracing is on): the worker
+     * pod continues that trace. A resource applied with kubectl may carry one of its own.
+     */
+    public static final String TRACEPARENT_ANNOTATION = "ret.io/traceparent";
+
     /** The resource name of a job's CR when the server creates it: DNS-1123, derived from the job id. */
     public static String nameOf(JobRecord job) {
         return "ret-" + job.id();
@@ -112,12 +119,16 @@ public final class JobResources {
                 yield indexing;
             }
         };
-        resource.setMetadata(new ObjectMetaBuilder()
+        var metadata = new ObjectMetaBuilder()
                 .withName(nameOf(job))
                 .withNamespace(namespace)
                 .addToLabels("app.kubernetes.io/managed-by", "ret-server")
-                .addToLabels("ret.io/job-id", job.id())
-                .build());
+                .addToLabels("ret.io/job-id", job.id());
+        String traceparent = Tracing.traceparent();
+        if (traceparent != null) {
+            metadata.addToAnnotations(TRACEPARENT_ANNOTATION, traceparent);
+        }
+        resource.setMetadata(metadata.build());
         return resource;
     }
 

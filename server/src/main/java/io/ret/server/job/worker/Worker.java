@@ -13,6 +13,9 @@ import java.util.logging.Logger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.ret.operator.api.RetJob;
 import io.ret.server.Features;
 import io.ret.server.auth.AccountStore;
@@ -23,6 +26,7 @@ import io.ret.server.job.JobRecord;
 import io.ret.server.job.JobSettings;
 import io.ret.server.job.JobState;
 import io.ret.server.job.JobStore;
+import io.ret.server.job.kubernetes.JobResources;
 import io.ret.server.platform.Engines;
 import io.ret.server.platform.Platform;
 import io.ret.server.platform.config.ConfigException;
@@ -31,6 +35,9 @@ import io.ret.server.platform.config.RetConfig;
 import io.ret.server.platform.events.Instance;
 import io.ret.server.platform.logging.RetLogManager;
 import io.ret.server.platform.observe.BackgroundLoops;
+import io.ret.server.platform.trace.Tracing;
+import io.ret.server.platform.trace.TracingSdk;
+import io.ret.server.platform.trace.TracingSettings;
 
 /**
  * {@code ret worker --kind ConversionJob --name NAME --namespace NS}: runs the one job of a
@@ -55,9 +62,11 @@ public final class Worker {
     public static int run(List<String> options, PrintStream err) {
         WorkerArguments arguments;
         RetConfig config;
+        TracingSettings tracingSettings;
         try {
             arguments = WorkerArguments.parse(options);
             config = RetConfig.from(ConfigLoader.load(Map.of()));
+            tracingSettings = TracingSettings.from(config.settings());
         } catch (WorkerArguments.Invalid e) {
             err.println(e.getMessage());
             return USAGE;
@@ -79,6 +88,7 @@ public final class Worker {
             }
             RetLogManager.finish();
         }, "worker-log-flush"));
+        AutoCloseable tracing = TracingSdk.start(tracingSettings, "ret-worker");
         try (KubernetesClient client = new KubernetesClientBuilder().build();
              Engines engines = Engines.open(config)) {
             return runJob(config, engines, client.resources(arguments.kind().resourceClass())
@@ -88,6 +98,7 @@ public final class Worker {
             err.println("ret worker: " + e.getMessage());
             return FAILED;
         } finally {
+            closeTracing(tracing);
             closed.countDown();
         }
     }
@@ -99,6 +110,48 @@ public final class Worker {
             err.println("ret worker: resource not found");
             return USAGE;
         }
+        Span span = workerSpan(cr);
+        try (Scope ignored = span == null ? null : span.makeCurrent()) {
+            int exit = runJob(config, engines, resource, cr);
+            if (span != null) {
+                span.setAttribute("ret.worker.exit_code", exit);
+            }
+            return exit;
+        } finally {
+            if (span != null) {
+                span.end();
+            }
+        }
+    }
+
+    /**
+     * The worker's span, continuing the trace of the call that started the job (the resource's
+     * traceparent annotation); null when tracing is off.
+     */
+    private static Span workerSpan(RetJob<?> cr) {
+        if (!Tracing.on()) {
+            return null;
+        }
+        var annotations = cr.getMetadata().getAnnotations();
+        return Tracing.tracer().spanBuilder("worker " + cr.getKind())
+                .setParent(Tracing.parentFrom(annotations == null ? null
+                        : annotations.get(JobResources.TRACEPARENT_ANNOTATION)))
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAttribute("ret.resource.kind", cr.getKind())
+                .setAttribute("ret.resource.name", cr.getMetadata().getName())
+                .setAttribute("ret.job.id", cr.retJobId())
+                .startSpan();
+    }
+
+    private static void closeTracing(AutoCloseable tracing) {
+        try {
+            tracing.close(); // flushes the spans still queued
+        } catch (Exception e) {
+            LOG.warning("cannot flush the last spans: " + e.getMessage());
+        }
+    }
+
+    private static int runJob(RetConfig config, Engines engines, Resource<? extends RetJob<?>> resource, RetJob<?> cr) {
         Clock clock = Clock.systemUTC();
         Platform platform = Platform.open(config, engines);
         BackgroundLoops loops = new BackgroundLoops(platform.metrics(), platform.ops()::record, clock);

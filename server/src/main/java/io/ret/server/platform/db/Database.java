@@ -112,7 +112,7 @@ public final class Database implements AutoCloseable {
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
-        return withConnection(c -> query(c, sql, mapper, params));
+        return DatabaseSpans.statement(sql, () -> withConnection(c -> query(c, sql, mapper, params)));
     }
 
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
@@ -121,15 +121,19 @@ public final class Database implements AutoCloseable {
     }
 
     public int update(String sql, Object... params) {
-        return withConnection(c -> update(c, sql, params));
+        return DatabaseSpans.statement(sql, () -> withConnection(c -> update(c, sql, params)));
     }
 
     /** Runs an INSERT and returns the generated key. */
     public long insert(String sql, Object... params) {
-        return withConnection(c -> insert(c, sql, params));
+        return DatabaseSpans.statement(sql, () -> withConnection(c -> insert(c, sql, params)));
     }
 
     public <T> T withConnection(Work<T> work) {
+        return DatabaseSpans.unit("connection", () -> onConnection(work));
+    }
+
+    private <T> T onConnection(Work<T> work) {
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
@@ -147,6 +151,10 @@ public final class Database implements AutoCloseable {
      * as MySQL's documentation advises, so work must do nothing but SQL on {@code c}.
      */
     public <T> T transaction(Work<T> work) {
+        return DatabaseSpans.unit("transaction", () -> transactionWithRetries(work));
+    }
+
+    private <T> T transactionWithRetries(Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
                 c.setAutoCommit(false);

@@ -56,6 +56,7 @@ public final class GrpcServer {
         TransportSettings transportSettings = TransportSettings.from(config.settings());
         List<ServerInterceptor> pipeline = new ArrayList<>(List.of(
                 new CallContextInterceptor(transportSettings.trustedProxies()),
+                new TracingInterceptor(),
                 new AccessLogInterceptor(metrics),
                 new RequestGuard(new ErrorMapper(errors), metrics),
                 new ErrorInterceptor(new ErrorMapper(errors)),

@@ -6,7 +6,10 @@ import java.time.Duration;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.executors.DefaultCommandExecutor;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -16,12 +19,15 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class Redis implements AutoCloseable {
     private final HostAndPort address;
     private final JedisClientConfig clientConfig;
-    private final JedisPooled client;
+    private final UnifiedJedis client;
 
     private Redis(HostAndPort address, JedisClientConfig clientConfig) {
         this.address = address;
         this.clientConfig = clientConfig;
-        this.client = new JedisPooled(address, clientConfig);
+        // a pooled client as JedisPooled builds it, with a span per command
+        var pool = new PooledConnectionProvider(address, clientConfig);
+        this.client = new UnifiedJedis(new TracedCommandExecutor(new DefaultCommandExecutor(pool)), pool,
+                new CommandObjects());
     }
 
     /** redis://[[user]:password@]host[:port][/db], rediss:// for TLS. */
@@ -53,7 +59,7 @@ public final class Redis implements AutoCloseable {
         return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    public JedisPooled client() {
+    public UnifiedJedis client() {
         return client;
     }
 

@@ -14,7 +14,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -29,13 +29,13 @@ public final class CachedEmbeddingModel implements EmbeddingModel {
     private static final Logger LOG = Logger.getLogger(CachedEmbeddingModel.class.getName());
 
     private final EmbeddingModel model;
-    private final JedisPooled redis;
+    private final UnifiedJedis redis;
     private final Duration ttl;
     private final String keyPrefix;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
-    public CachedEmbeddingModel(EmbeddingModel model, JedisPooled redis, Duration ttl) {
+    public CachedEmbeddingModel(EmbeddingModel model, UnifiedJedis redis, Duration ttl) {
         this.model = model;
         this.redis = redis;
         this.ttl = ttl;
