@@ -69,8 +69,8 @@ final class RecordSelector {
             while (wrapper.children.size() == 1 && !wrapper.repeated && !wrapper.children.getFirst().repeated) {
                 wrapper = wrapper.children.getFirst();
             }
-            if (!wrapper.repeated && wrapper.children.size() == 1) {
-                lists.add(wrapper.children.getFirst());
+            if (!wrapper.repeated && wrapper.children.size() == 1 && !ListElements.hasOwnIdentity(wrapper)) {
+                lists.add(wrapper.children.getFirst()); // an element naming its own id is a record, not a list
             }
         }
         if (!lists.isEmpty()) {
