@@ -65,11 +65,7 @@ public final class ArchiveConverter {
 
     /** With at most {@code maxScanners} scanning threads (tests use this to force more than the cores). */
     ArchiveConverter(ConversionOptions options, ArchiveLimits limits, int maxScanners) {
-        String previousRecord = PreviousLayout.recordPath(options.previousLayout());
-        this.options = options.recordElement() != null || previousRecord == null ? options
-                : new ConversionOptions(previousRecord, options.mode(), options.joinSeparator(),
-                        options.qualifyWithNamespaceUri(), options.layout(), options.keepWhitespace(),
-                        options.keyColumns(), options.previousLayout());
+        this.options = options;
         this.limits = limits;
         this.maxScanners = maxScanners;
     }

@@ -53,20 +53,23 @@ public final class PreviousLayout {
         return paths;
     }
 
-    /** The record element of the earlier layout as an absolute path, or null. */
-    static String recordPath(DataPackage previous) {
-        if (previous == null) {
-            return null;
-        }
-        String best = null;
-        for (TableSchema table : previous.tables()) {
-            boolean record = !table.isChild() && !table.name().endsWith(TablePlan.DOCUMENT)
-                    && !table.recordPath().isEmpty();
-            if (record && (best == null || table.recordPath().length() > best.length())) {
-                best = table.recordPath();
+    /**
+     * The record elements of the earlier layout as absolute paths: the tables that are neither
+     * document tables nor below a record (their parent, if any, is a document table).
+     */
+    static Set<String> recordPaths(DataPackage previous) {
+        Set<String> paths = new HashSet<>();
+        if (previous != null) {
+            for (TableSchema table : previous.tables()) {
+                boolean outside = !table.name().endsWith(TablePlan.DOCUMENT)
+                        && !table.name().contains(TablePlan.DOCUMENT + ".");
+                if (outside && (!table.isChild() || table.parent().endsWith(TablePlan.DOCUMENT))
+                        && table.recordPath().startsWith("/")) {
+                    paths.add(table.recordPath());
+                }
             }
         }
-        return best;
+        return paths;
     }
 
     /** Puts the earlier columns of this document element into a new archive-wide schema, in their order. */

@@ -3,6 +3,7 @@ package io.ret.server.conversion;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Picks the element whose instances are the rows of the main table, from a finished
@@ -19,33 +20,48 @@ final class RecordSelector {
     private RecordSelector() {
     }
 
-    /** The element named by the option (name or path, outermost match wins), or the detected one. */
-    static PathNode select(Schema schema, String recordElement) throws FileConversionException {
-        return recordElement == null ? detect(schema.root()) : named(schema, recordElement);
+    /**
+     * The record elements: the one named by the option (name or path, outermost match wins),
+     * else those of an earlier layout that this record type has, else the detected ones.
+     *
+     * @param previous absolute element paths ({@code /osm/way}) of an earlier layout's record tables
+     */
+    static List<PathNode> select(Schema schema, String recordElement, Set<String> previous)
+            throws FileConversionException {
+        if (recordElement != null) {
+            return List.of(named(schema, recordElement));
+        }
+        List<PathNode> before = schema.nodes().stream().filter(n -> previous.contains("/" + n)).toList();
+        return before.isEmpty() ? detect(schema.root()) : before;
     }
 
     /**
      * Descends from the document element through single wrappers (one kind of child that
      * does not repeat) and stops at the first repeating one. At an element with several
      * kinds of child it takes a repeating element behind a chain of wrappers (a list such
-     * as {@code <orders><order/>...</orders>}), or, at the document element only, a
-     * repeating child; failing both, the element itself is the (single) record.
+     * as {@code <orders><order/>...</orders>}), or a directly repeating child; failing
+     * both, the element itself is the (single) record.
      *
-     * <p>A document element that names its own identity (an id-like attribute or leaf child,
+     * <p>An element reached that names its own identity (an id-like attribute or leaf child,
      * as an invoice's number) is one record whose repeated parts are its lines: the file is
      * one document, not a list with a header.
+     *
+     * <p>An element reached whose directly repeating children sit beside other kinds that
+     * repeat or name their own identity (OpenStreetMap's {@code node}, {@code way} and
+     * {@code relation}, each with its {@code @id}) holds several kinds of record: each kind
+     * with structure is a record element, in the order first seen.
      */
-    static PathNode detect(PathNode root) {
+    static List<PathNode> detect(PathNode root) {
         PathNode node = root;
         while (node.children.size() == 1) {
             PathNode only = node.children.getFirst();
             if (only.repeated) {
-                return only;
+                return List.of(only);
             }
             node = only;
         }
-        if (node == root && hasOwnIdentity(root)) {
-            return root;
+        if (hasOwnIdentity(node)) {
+            return List.of(node);
         }
         List<PathNode> lists = new ArrayList<>();
         for (PathNode child : node.children) {
@@ -53,17 +69,27 @@ final class RecordSelector {
             while (wrapper.children.size() == 1 && !wrapper.repeated && !wrapper.children.getFirst().repeated) {
                 wrapper = wrapper.children.getFirst();
             }
-            if (!wrapper.repeated && wrapper.children.size() == 1) {
-                lists.add(wrapper.children.getFirst());
+            if (!wrapper.repeated && wrapper.children.size() == 1 && !ListElements.hasOwnIdentity(wrapper)) {
+                lists.add(wrapper.children.getFirst()); // an element naming its own id is a record, not a list
             }
         }
         if (!lists.isEmpty()) {
-            return lists.stream().min(BEST).orElseThrow();
+            return List.of(lists.stream().min(BEST).orElseThrow());
         }
-        if (node == root) {
-            return node.children.stream().filter(c -> c.repeated).min(BEST).orElse(node);
+        List<PathNode> repeating = node.children.stream().filter(c -> c.repeated).toList();
+        if (repeating.isEmpty()) {
+            return List.of(node);
         }
-        return node;
+        List<PathNode> kinds = node.children.stream()
+                .filter(c -> structured(c) && (c.repeated || ListElements.hasOwnIdentity(c))).toList();
+        if (kinds.size() > 1 && kinds.stream().anyMatch(c -> c.repeated)) {
+            return kinds;
+        }
+        return List.of(repeating.stream().min(BEST).orElseThrow());
+    }
+
+    private static boolean structured(PathNode node) {
+        return node.hasChildElements || node.hasAttributes;
     }
 
     private static boolean hasOwnIdentity(PathNode element) {

@@ -161,16 +161,21 @@ final class TablePlan {
      */
     static TablePlan of(Schema schema, ConversionOptions options, Set<String> forcedRows, String prefix)
             throws FileConversionException {
-        PathNode record = RecordSelector.select(schema, options.recordElement());
+        List<PathNode> records = RecordSelector.select(schema, options.recordElement(),
+                PreviousLayout.recordPaths(options.previousLayout()));
+        boolean[] listLike = ListElements.of(schema, records);
         PathNode root = schema.root();
         TablePlan plan = new TablePlan(schema);
         Table[] owner = new Table[schema.nodes().size()];
+        PathNode[] recordOf = new PathNode[schema.nodes().size()];
         for (PathNode node : schema.nodes()) { // parents come first
+            PathNode record = records.contains(node) ? node : node.parent == null ? null : recordOf[node.parent.id];
+            recordOf[node.id] = record;
             boolean forced = forcedRows.contains(node.toString());
             boolean join = options.mode() == FlattenMode.JOIN_REPEATED && node.repeated && node != record
                     && !node.hasChildElements && !node.hasAttributes && !forced;
             plan.joined[node.id] = join;
-            boolean startsRow = node == record || node == root || (node.repeated || forced) && !join;
+            boolean startsRow = node == record || node == root || (node.repeated || forced || listLike[node.id]) && !join;
             if (!startsRow) {
                 owner[node.id] = owner[node.parent.id];
                 continue;
@@ -178,12 +183,14 @@ final class TablePlan {
             Table parent = node.parent == null ? null : owner[node.parent.id];
             Table table;
             if (node == record) {
-                table = new Table(prefix + record.name, "", Kind.MAIN, node, parent);
+                // one kind of record: the per-file main table is the file's own name; several: each its own
+                table = new Table(prefix + record.name, records.size() == 1 ? "" : record.name, Kind.MAIN, node, parent);
             } else if (node == root) {
                 table = new Table(prefix + DOCUMENT, DOCUMENT, Kind.DOCUMENT, node, null);
-            } else if (node.isWithin(record)) {
+            } else if (record != null) {
                 String local = node.pathBelow(record);
-                table = new Table(prefix + record.name + "." + local, local, Kind.CHILD, node, parent);
+                table = new Table(prefix + record.name + "." + local,
+                        records.size() == 1 ? local : record.name + "." + local, Kind.CHILD, node, parent);
             } else {
                 String local = DOCUMENT + "." + node.pathBelow(root);
                 table = new Table(prefix + local, local, Kind.CHILD, node, parent);

@@ -1,0 +1,188 @@
+package io.ret.server.comparison;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import io.ret.api.v1.ChangeType;
+import io.ret.api.v1.Comparison;
+import io.ret.api.v1.ComparisonOptions;
+import io.ret.api.v1.ComparisonServiceGrpc;
+import io.ret.api.v1.ConversionOptions;
+import io.ret.api.v1.FileComparison;
+import io.ret.api.v1.FileStatus;
+import io.ret.api.v1.GetComparisonRequest;
+import io.ret.api.v1.Job;
+import io.ret.api.v1.JobState;
+import io.ret.api.v1.ListDeltasRequest;
+import io.ret.api.v1.RowDelta;
+import io.ret.api.v1.Session;
+import io.ret.api.v1.StartComparisonRequest;
+import io.ret.server.session.archive.ZipBytes;
+import io.ret.server.testing.RealXml;
+import io.ret.server.testing.SessionClient;
+import io.ret.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real OpenStreetMap, MediaWiki and ISO 20022 files and their edited second versions
+ * (RealXml), uploaded, converted with the defaults and compared over the real channel: every
+ * table pairs with its twin, is keyed by its natural key, and each edit counts exactly once.
+ * Also the generated case of a line added where every order of the first version had one.
+ */
+class RealDataComparisonApiTest {
+
+    private static TestServer server;
+    private static SessionClient user;
+    private static ComparisonServiceGrpc.ComparisonServiceBlockingStub comparisons;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        user = SessionClient.newUser(server, "real-data-differ");
+        comparisons = TestServer.bearer(ComparisonServiceGrpc.newBlockingStub(server.channel()), user.token())
+                .withDeadlineAfter(120, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Session converted(Map<String, String> files, ConversionOptions options) throws Exception {
+        Session session = user.upload("real.zip", ZipBytes.zip(new LinkedHashMap<>(files)));
+        Job done = user.await(user.startConversion(session.getId(), options).getId());
+        assertThat(done.getState()).as("conversion error %s", done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        return session;
+    }
+
+    /**
+     * Compares two versions, the second converted with the first one's layout (as next month's
+     * export is); every table must pair with its twin without a change of columns.
+     */
+    private static Comparison compare(Map<String, String> left, Map<String, String> right) throws Exception {
+        Session first = converted(left, ConversionOptions.getDefaultInstance());
+        Session second = converted(right, ConversionOptions.newBuilder().setLayoutFromSessionId(first.getId()).build());
+        Job job = comparisons.startComparison(StartComparisonRequest.newBuilder()
+                .setLeftSessionId(first.getId()).setRightSessionId(second.getId())
+                .setOptions(ComparisonOptions.getDefaultInstance()).build());
+        Job done = user.await(job.getId());
+        assertThat(done.getState()).as("comparison error %s", done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        Comparison c = comparisons.getComparison(GetComparisonRequest.newBuilder()
+                .setComparisonId(done.getResultId()).build());
+        assertThat(c.getFilesList()).allSatisfy(f -> {
+            assertThat(f.getStatus()).as(f.getPath()).isEqualTo(FileStatus.FILE_STATUS_MATCHED);
+            assertThat(f.getColumnChanges().getAddedList()).as(f.getPath()).isEmpty();
+            assertThat(f.getColumnChanges().getRemovedList()).as(f.getPath()).isEmpty();
+            assertThat(f.getKeyColumnsList()).as(f.getPath()).doesNotContain("_id", "_parent_id", "_root_id", "_file");
+        });
+        return c;
+    }
+
+    /** Per table: its key columns, then added, removed, modified, unchanged. */
+    private static Map<String, String> outcome(Comparison c) {
+        Map<String, String> outcome = new TreeMap<>();
+        for (FileComparison f : c.getFilesList()) {
+            outcome.put(f.getPath(), f.getKeyColumnsList() + " +" + f.getRowsAdded() + " -" + f.getRowsRemoved() + " ~"
+                    + f.getRowsModified() + " =" + f.getRowsUnchanged());
+        }
+        return outcome;
+    }
+
+    private static List<RowDelta> deltas(Comparison c, String table, ChangeType type) {
+        return comparisons.listDeltas(ListDeltasRequest.newBuilder().setComparisonId(c.getId()).setFile(table)
+                .setChangeType(type).setPageSize(1000).build()).getDeltasList();
+    }
+
+    private static List<List<String>> keys(Comparison c, String table, ChangeType type) {
+        return deltas(c, table, type).stream().map(d -> List.copyOf(d.getKeyList())).toList();
+    }
+
+    @Test
+    void openStreetMapANodeRemovedOneAddedATagChangedAndATagAddedToANodeWithOneCountOnceEach() throws Exception {
+        Comparison c = compare(RealXml.osm(false), RealXml.osm(true));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =2",
+                "node", "[@id] +1 -1 ~0 =23",
+                "node.tag", "[node@id, _position] +1 -0 ~0 =3",
+                "way", "[@id] +0 -0 ~0 =2",
+                "way.nd", "[way@id, _position] +0 -0 ~0 =25",
+                "way.tag", "[way@id, _position] +0 -0 ~1 =9",
+                "relation", "[@id] +0 -0 ~0 =1",
+                "relation.member", "[relation@id, _position] +0 -0 ~0 =8",
+                "relation.tag", "[relation@id, _position] +0 -0 ~0 =3"));
+        assertThat(keys(c, "node", ChangeType.CHANGE_TYPE_REMOVED)).containsExactly(List.of("1299329303"));
+        assertThat(keys(c, "node", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of("9000000001"));
+        assertThat(keys(c, "node.tag", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of("250384970", "2"));
+        assertThat(deltas(c, "way.tag", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement().satisfies(d -> {
+            assertThat(d.getKeyList()).containsExactly("4428564", "3");
+            assertThat(d.getChangesList()).singleElement().satisfies(change -> {
+                assertThat(change.getColumn()).isEqualTo("@v");
+                assertThat(List.of(change.getBefore(), change.getAfter())).containsExactly("30", "50");
+            });
+        });
+    }
+
+    @Test
+    void mediaWikiAPageRemovedOneAddedAValueChangedAndARevisionAddedToAPageWithOneCountOnceEach() throws Exception {
+        Comparison c = compare(RealXml.mediawiki(false), RealXml.mediawiki(true));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =1",
+                "page", "[id] +1 -1 ~1 =0",
+                "page.revision", "[page.id, id] +2 -1 ~0 =1"));
+        assertThat(keys(c, "page", ChangeType.CHANGE_TYPE_REMOVED)).containsExactly(List.of("496"));
+        assertThat(keys(c, "page.revision", ChangeType.CHANGE_TYPE_ADDED))
+                .containsExactlyInAnyOrder(List.of("493", "1400"), List.of("494", "1401"));
+        assertThat(deltas(c, "page", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement()
+                .satisfies(d -> assertThat(d.getChangesList()).extracting(ch -> ch.getColumn()).containsExactly("sha1"));
+    }
+
+    @Test
+    void iso20022AStatementRemovedOneAddedAValueChangedAndABalanceAddedToAStatementWithOneCountOnceEach()
+            throws Exception {
+        Comparison c = compare(RealXml.iso20022(false), RealXml.iso20022(true));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =3",
+                "Stmt", "[Id] +1 -1 ~1 =2",
+                "Stmt.Bal", "[Stmt.Id, _position] +3 -2 ~0 =13"));
+        assertThat(keys(c, "Stmt", ChangeType.CHANGE_TYPE_REMOVED)).containsExactly(List.of("253EURNL26VAYB8060476890"));
+        assertThat(keys(c, "Stmt", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of("255EURNL26VAYB8060476890"));
+        assertThat(deltas(c, "Stmt", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement().satisfies(d -> assertThat(
+                d.getChangesList()).extracting(ch -> ch.getColumn()).containsExactly("AddtlStmtInf"));
+    }
+
+    private static String orders(String... lines) {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<orders>\n");
+        for (int i = 0; i < lines.length; i++) {
+            xml.append("  <order id=\"100").append(i + 1).append("\">\n    <status>open</status>\n")
+                    .append("    <address>\n      <city>Berlin</city>\n    </address>\n").append(lines[i])
+                    .append("  </order>\n");
+        }
+        return xml.append("</orders>\n").toString();
+    }
+
+    private static String line(int no, String sku) {
+        return "    <line no=\"" + no + "\">\n      <sku>" + sku + "</sku>\n      <qty>1</qty>\n    </line>\n";
+    }
+
+    @Test
+    void aLineAddedWhereEveryOrderOfTheFirstVersionHadOneIsOneAddedLineAndTheTablesKeepTheirShape() throws Exception {
+        Comparison c = compare(
+                Map.of("orders.xml", orders(line(1, "A"), line(1, "B"))),
+                Map.of("orders.xml", orders(line(1, "A") + line(2, "N"), line(1, "B"))));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "order", "[@id] +0 -0 ~0 =2",
+                "order.line", "[order@id, @no] +1 -0 ~0 =2"));
+        assertThat(keys(c, "order.line", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of("1001", "2"));
+    }
+}

@@ -1,0 +1,98 @@
+package io.ret.server.conversion;
+
+import static io.ret.server.conversion.Fixtures.convert;
+import static io.ret.server.conversion.Fixtures.csv;
+import static io.ret.server.conversion.Fixtures.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ret.server.conversion.schema.TableSchema;
+
+/**
+ * Which elements start tables beyond the repeated ones: several kinds of record under one
+ * document element, and elements that are list members by their shape although every
+ * record of this version has one (generated documents; RealFormatsTest has the real ones).
+ */
+class ListElementsTest {
+
+    @TempDir
+    Path dir;
+
+    private static String orders(String line) {
+        return "<orders><order id=\"A1\"><status>open</status><address><city>Berlin</city></address>" + line.formatted(1)
+                + "</order><order id=\"A2\"><status>paid</status><address><city>Paris</city></address>"
+                + line.formatted(2) + "</order></orders>";
+    }
+
+    @Test
+    void aLineInsideAPluralWrapperIsAChildTableEvenWhenEveryOrderHasOne() throws Exception {
+        convert(dir, orders("<lines><line><sku>S%d</sku><qty>1</qty></line></lines>"));
+
+        assertThat(csv(dir, "doc.csv")).containsExactly(row("_id", "@id", "status", "address.city"),
+                row("1", "A1", "open", "Berlin"), row("2", "A2", "paid", "Paris"));
+        assertThat(csv(dir, "doc.lines.line.csv")).containsExactly(
+                row("_id", "_parent_id", "_root_id", "order@id", "_position", "sku", "qty"),
+                row("1", "1", "1", "A1", "1", "S1", "1"), row("2", "2", "2", "A2", "1", "S2", "1"));
+    }
+
+    @Test
+    void aLineWithItsOwnNumberIsAChildTableKeyedByItAndASingleAddressStaysInline() throws Exception {
+        convert(dir, orders("<line no=\"1\"><sku>S%d</sku></line>"));
+
+        assertThat(csv(dir, "doc.csv").getFirst()).containsExactly("_id", "@id", "status", "address.city");
+        assertThat(csv(dir, "doc.line.csv")).containsExactly(
+                row("_id", "_parent_id", "_root_id", "order@id", "@no", "sku"),
+                row("1", "1", "1", "A1", "1", "S1"), row("2", "2", "2", "A2", "1", "S2"));
+    }
+
+    @Test
+    void anIdNamedAfterSomethingElseOrACodeDoesNotMakeATable() throws Exception {
+        convert(dir, orders("<carrier><carrierCode>DHL</carrierCode><trackingId>T%d</trackingId></carrier>"));
+
+        assertThat(csv(dir, "doc.csv").getFirst()).containsExactly("_id", "@id", "status", "address.city",
+                "carrier.carrierCode", "carrier.trackingId");
+        assertThat(Files.exists(dir.resolve("out/doc.carrier.csv"))).isFalse();
+    }
+
+    @Test
+    void anElementWhoseNameRepeatsElsewhereInTheRecordTypeIsAChildTableEverywhere() throws Exception {
+        convert(dir, "<osm><node id=\"1\"><tag k=\"a\" v=\"1\"/></node><node id=\"2\"/>"
+                + "<way id=\"9\"><nd ref=\"1\"/><nd ref=\"2\"/><tag k=\"b\" v=\"2\"/><tag k=\"c\" v=\"3\"/></way></osm>");
+
+        assertThat(csv(dir, "doc.node.tag.csv")).containsExactly(
+                row("_id", "_parent_id", "_root_id", "node@id", "_position", "@k", "@v"),
+                row("1", "1", "1", "1", "1", "a", "1"));
+        assertThat(csv(dir, "doc.node.csv").getFirst()).containsExactly("_id", "@id");
+    }
+
+    @Test
+    void aDocumentElementHoldingSeveralKindsOfRecordGivesOneRecordTableEach() throws Exception {
+        ConversionSummary summary = convert(dir, "<osm version=\"0.6\"><bounds minlat=\"1\"/>"
+                + "<node id=\"1\" lat=\"5\"/><node id=\"2\" lat=\"6\"/>"
+                + "<way id=\"9\"><nd ref=\"1\"/><nd ref=\"2\"/></way>"
+                + "<relation id=\"7\"><member ref=\"9\"/><member ref=\"1\"/></relation></osm>");
+
+        assertThat(summary.schema().tables()).extracting(t -> t.name() + " " + t.primaryKey()).containsExactly(
+                "doc._document []", "doc.node [@id]", "doc.way [@id]", "doc.way.nd [way@id, _position]",
+                "doc.relation [@id]", "doc.relation.member [relation@id, _position]");
+        assertThat(csv(dir, "doc._document.csv")).containsExactly(row("_id", "@version", "bounds@minlat"),
+                row("1", "0.6", "1"));
+        assertThat(csv(dir, "doc.way.csv")).containsExactly(row("_id", "@id"), row("1", "9"));
+        assertThat(csv(dir, "doc.node.csv")).containsExactly(row("_id", "@id", "@lat"), row("1", "1", "5"),
+                row("2", "2", "6"));
+    }
+
+    @Test
+    void aHeaderWithoutAnIdBesideTheRepeatedRecordsStaysInTheDocumentTable() throws Exception {
+        ConversionSummary summary = convert(dir,
+                "<export><header><created>2024</created></header><order id=\"1\"/><order id=\"2\"/></export>");
+
+        assertThat(summary.schema().tables()).extracting(TableSchema::name).containsExactly("doc._document", "doc");
+        assertThat(csv(dir, "doc._document.csv")).containsExactly(row("_id", "header.created"), row("1", "2024"));
+    }
+}
