@@ -85,6 +85,8 @@ public final class RagEvalBench {
                 run(model, domains);
             }
             status = 0;
+        } catch (RuntimeException e) {
+            e.printStackTrace(); // System.exit below would otherwise swallow it
         } finally {
             System.out.printf("load average at end: %s%n", loadAverage());
             System.exit(status); // the server's engines would otherwise keep the JVM alive after a failure
