@@ -92,10 +92,19 @@ public record ValueDictionary(Map<String, Map<String, Column>> tables) {
         if (columns.isEmpty()) {
             return values;
         }
-        StringJoiner union = new StringJoiner(" UNION ALL ", "SELECT * FROM (", ") ORDER BY 1, 3 DESC, 2");
+        // each CSV is read once (a materialized CTE of its text columns), not once per column
+        Map<String, String> scans = new LinkedHashMap<>();
+        Map<String, StringJoiner> projections = new LinkedHashMap<>();
+        for (String[] column : columns) {
+            scans.computeIfAbsent(column[0], v -> "__values_" + scans.size());
+            projections.computeIfAbsent(column[0], v -> new StringJoiner(", ")).add(quote(column[1]));
+        }
+        StringJoiner with = new StringJoiner(", ", "WITH ", " ");
+        scans.forEach((view, name) -> with.add(name + " AS MATERIALIZED (SELECT " + projections.get(view) + " FROM " + quote(view) + ")"));
+        StringJoiner union = new StringJoiner(" UNION ALL ", with + "SELECT * FROM (", ") ORDER BY 1, 3 DESC, 2");
         for (int i = 0; i < columns.size(); i++) {
             String c = quote(columns.get(i)[1]);
-            union.add("(SELECT " + i + " AS c, " + c + " AS v, count(*) AS n FROM " + quote(columns.get(i)[0]) + " WHERE " + c
+            union.add("(SELECT " + i + " AS c, " + c + " AS v, count(*) AS n FROM " + scans.get(columns.get(i)[0]) + " WHERE " + c
                     + " IS NOT NULL GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT " + (MAX_VALUES + 1) + ")");
         }
         List<List<Object>> rows = new ArrayList<>();
