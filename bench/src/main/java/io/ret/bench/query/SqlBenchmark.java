@@ -43,7 +43,8 @@ import io.ret.server.query.SqlSandbox;
  * in-memory DuckDB per statement, the views attached read-only, the parse check, then the query.
  * Timed three ways: in a fresh JVM per run ({@link SqlRun}, process wall and the statement's own
  * time), warm in this JVM, and the baseline, bare DuckDB in this JVM (one open connection, plain
- * {@code read_csv} views, no sandbox, same 2 threads), so the sandbox's cost shows.
+ * {@code read_csv} views, no sandbox, same 2 threads), so the sandbox's cost shows; and, for the
+ * record, the views the server made before typed reads (text, then TRY_CAST) on a bare connection.
  */
 public final class SqlBenchmark {
     static final QuerySettings SETTINGS = new QuerySettings(100_000, 512, 2, Duration.ofMinutes(5));
@@ -86,9 +87,9 @@ public final class SqlBenchmark {
         report.append(String.format(Locale.ROOT, "Machine: %d cores (%s), JDK %s; %,d rows per side; load average at start %s.%n"
                         + "Run on %s. join-diff found %,d changed rows, as generated.%n%n", Runtime.getRuntime().availableProcessors(),
                 cpu(), System.getProperty("java.version"), rows, loadBefore, LocalDate.now(), modified));
-        report.append("| statement | fresh JVM: process wall (s) | fresh JVM: statement (s) | warm: sandboxed (s) | warm: bare DuckDB (s) | sandbox overhead warm |\n");
-        report.append("|---|---:|---:|---:|---:|---:|\n");
-        try (Connection bare = bare(dir)) {
+        report.append("| statement | fresh JVM: process wall (s) | fresh JVM: statement (s) | warm: sandboxed (s) | warm: bare DuckDB (s) | sandboxed / bare | warm: the server's typed views, no sandbox (s) | typed / bare | warm: v1 text + TRY_CAST views, no sandbox (s) | v1 / bare |\n");
+        report.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        try (Connection bare = bare(dir); Connection typedViews = serverViews(dir, target); Connection textViews = textAndTryCast(dir)) {
             for (Query query : QUERIES) {
                 double[] processWall = new double[fresh];
                 double[] statement = new double[fresh];
@@ -97,25 +98,33 @@ public final class SqlBenchmark {
                     processWall[i] = run[0];
                     statement[i] = run[1];
                 }
+                // one warm-up each, then the variants in turn, so a change of load hits them alike
                 sandboxed(target, query.sql());
-                double[] warm = new double[repeat];
-                for (int i = 0; i < repeat; i++) {
-                    long started = System.nanoTime();
-                    int got = sandboxed(target, query.sql()).size();
-                    warm[i] = seconds(started);
-                    check(query, got);
-                }
                 bareRun(bare, query.sql());
+                bareRun(typedViews, query.sql());
+                bareRun(textViews, query.sql());
+                double[] warm = new double[repeat];
                 double[] baseline = new double[repeat];
+                double[] typedBare = new double[repeat];
+                double[] before = new double[repeat];
                 for (int i = 0; i < repeat; i++) {
                     long started = System.nanoTime();
-                    int got = bareRun(bare, query.sql());
+                    check(query, sandboxed(target, query.sql()).size());
+                    warm[i] = seconds(started);
+                    started = System.nanoTime();
+                    check(query, bareRun(bare, query.sql()));
                     baseline[i] = seconds(started);
-                    check(query, got);
+                    started = System.nanoTime();
+                    check(query, bareRun(typedViews, query.sql()));
+                    typedBare[i] = seconds(started);
+                    started = System.nanoTime();
+                    check(query, bareRun(textViews, query.sql()));
+                    before[i] = seconds(started);
                 }
-                report.append(String.format(Locale.ROOT, "| %s: %s | %.2f | %.2f | %.3f | %.3f | %+.0f ms |%n", query.name(),
-                        query.what(), median(processWall), median(statement), median(warm), median(baseline),
-                        (median(warm) - median(baseline)) * 1000));
+                report.append(String.format(Locale.ROOT, "| %s: %s | %.2f | %.2f | %.3f | %.3f | %.2f | %.3f | %.2f | %.3f | %.2f |%n",
+                        query.name(), query.what(), median(processWall), median(statement), median(warm), median(baseline),
+                        median(warm) / median(baseline), median(typedBare), median(typedBare) / median(baseline),
+                        median(before), median(before) / median(baseline)));
                 System.out.print(report.substring(report.lastIndexOf("| " + query.name())));
             }
         }
@@ -164,6 +173,40 @@ public final class SqlBenchmark {
             s.execute("SET threads = 2");
             for (String side : List.of("left", "right")) {
                 s.execute("CREATE VIEW " + side + "_side AS SELECT * FROM read_csv('" + dir.resolve(side + ".csv") + "')");
+            }
+        }
+        return connection;
+    }
+
+    /** The server's own views (the session's views file, attached read-only) on a bare connection: no sandbox settings. */
+    private static Connection serverViews(Path dir, SqlSandbox.Target target) throws Exception {
+        Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET threads = 2");
+            s.execute("ATTACH '" + target.viewsFile() + "' AS views (READ_ONLY)");
+            s.execute("USE views");
+        }
+        return connection;
+    }
+
+    /**
+     * The views as the server made them before typed reads (ViewDefinitions v1): every field read as
+     * text, then TRY_CAST to the schema's type. Same connection settings as {@link #bare}.
+     */
+    private static Connection textAndTryCast(Path dir) throws Exception {
+        Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET threads = 2");
+            for (String side : List.of("left", "right")) {
+                StringBuilder columns = new StringBuilder("{'id': 'VARCHAR'");
+                StringBuilder select = new StringBuilder("TRY_CAST(nullif(\"id\", '') AS BIGINT) AS \"id\"");
+                for (int c = 1; c <= 9; c++) {
+                    columns.append(", 'c").append(c).append("': 'VARCHAR'");
+                    select.append(", \"c").append(c).append('"');
+                }
+                s.execute("CREATE VIEW " + side + "_side AS SELECT " + select + " FROM read_csv('" + dir.resolve(side + ".csv")
+                        + "', header = true, delim = ',', quote = '\"', escape = '\"', max_line_size = 67108864, columns = "
+                        + columns + "})");
             }
         }
         return connection;

@@ -25,7 +25,7 @@ final class EvalDomains {
     enum Kind { IDENTIFIER, NAME, DESCRIPTIVE, AGGREGATION }
 
     /**
-     * @param table    the CSV the answering rows are in ("staff.csv")
+     * @param table    the CSV the answering rows are in, named by record type as the merged conversion names it ("employee.csv")
      * @param idColumn the record id's value must be a whole field of an answering row
      * @param answers  ids of the rows that answer (for aggregation: the rows counted, or the top row)
      * @param expected what a correct answer states (a value, a name, or a number)
@@ -119,7 +119,7 @@ final class EvalDomains {
         }
         xml.append("</directory>\n");
 
-        String table = "staff.csv";
+        String table = "employee.csv";
         List<Question> qs = new ArrayList<>();
         Random q = new Random(seed * 31 + 1);
         for (int i = 0; i < perKind; i++) {
@@ -217,7 +217,7 @@ final class EvalDomains {
         }
         xml.append("</catalogue>\n");
 
-        String table = "catalogue.csv";
+        String table = "product.csv";
         List<Question> qs = new ArrayList<>();
         Random q = new Random(seed * 31 + 2);
         for (int i = 0; i < perKind; i++) {

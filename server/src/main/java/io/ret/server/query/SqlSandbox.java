@@ -23,6 +23,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +46,8 @@ import io.ret.server.platform.error.ApiException;
  */
 public final class SqlSandbox {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern BAD_VALUE = Pattern.compile("CSV Error on Line: (\\d+).*?Error when converting column \"(.*?)\"\\."
+            + " Could not convert string \"(.*?)\" to '(.*?)'.*?\\n\\s*file = ([^\\n]*)", Pattern.DOTALL);
     private static final String CATALOG = "session";
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("sql-time-limit").factory());
@@ -183,7 +187,12 @@ public final class SqlSandbox {
     }
 
     private ApiException refusal(SQLException e, List<Target> targets, boolean cancelled) {
-        String message = firstLine(String.valueOf(e.getMessage()));
+        String full = String.valueOf(e.getMessage());
+        Matcher bad = BAD_VALUE.matcher(full);
+        if (full.startsWith("Conversion Error: CSV Error on Line") && bad.find()) {
+            return badValue(bad, targets);
+        }
+        String message = firstLine(full);
         for (Target target : targets) {
             message = message.replace(target.outputsDir() + "/", "");
         }
@@ -205,6 +214,21 @@ public final class SqlSandbox {
         return ApiException.invalid("SQL_INVALID", "sql", message);
     }
 
+    /**
+     * A value of a typed view's CSV that does not parse as its column's type: DuckDB's CSV error
+     * names the line, column, value and type, and the file; the message keeps those, with the
+     * file relative to the session's outputs.
+     */
+    private static ApiException badValue(Matcher bad, List<Target> targets) {
+        Path path = Path.of(bad.group(5).strip());
+        String file = targets.stream().filter(t -> path.startsWith(t.outputsDir())).findFirst()
+                .map(t -> t.outputsDir().relativize(path).toString()).orElse(String.valueOf(path.getFileName()));
+        String value = bad.group(3).length() > 80 ? bad.group(3).substring(0, 80) + "..." : bad.group(3);
+        return ApiException.failedPrecondition("SQL_BAD_VALUE", file + " line " + bad.group(1) + ", column "
+                + bad.group(2) + ": \"" + value + "\" is not a " + bad.group(4) + " as the table's schema says;"
+                + " statements that leave this column out still run");
+    }
+
     /** DuckDB's first line says what is wrong; the rest repeats the statement with a caret. */
     private static String firstLine(String message) {
         int cut = message.indexOf('\n');
@@ -222,7 +246,7 @@ public final class SqlSandbox {
         return columns;
     }
 
-    static ValueKind kind(String databaseType) {
+    public static ValueKind kind(String databaseType) {
         String type = databaseType.toUpperCase(java.util.Locale.ROOT);
         if (type.startsWith("DECIMAL")) {
             return ValueKind.DECIMAL;

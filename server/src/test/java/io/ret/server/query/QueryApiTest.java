@@ -83,7 +83,7 @@ class QueryApiTest {
         var job = alice.await(alice.startConversion(converted.getId(), ConversionOptions.getDefaultInstance()).getId());
         assertThat(job.getState()).as("error %s", job.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         typed = alice.upload("typed.zip", ZipBytes.zip(Map.of(
-                "order.csv", "order_id,city,amount,paid,_file\nA-1,Oslo,10.5,true,x.xml\nA-2,Oslo,oops,false,x.xml\nA-3,Bergen,4,true,x.xml\n",
+                "order.csv", "order_id,city,amount,paid,_file\nA-1,Oslo,10.5,true,x.xml\nA-2,Oslo,,false,x.xml\nA-3,Bergen,4,true,x.xml\n",
                 "order_line.csv", "order_id,position,qty\nA-1,1,2\nA-1,2,5\nA-3,1,7\n")));
         typedSchema().write(outputsDir(typed));
     }
@@ -207,9 +207,24 @@ class QueryApiTest {
         List<List<QueryValue>> rows = rows(result);
         assertThat(rows.get(0).get(1).getNumberValue()).isEqualTo(10.5);
         assertThat(rows.get(0).get(3).getIntegerValue()).isEqualTo(7);
-        assertThat(rows.get(1).get(1).hasNullValue()).as("a cell that is not a number reads as NULL").isTrue();
+        assertThat(rows.get(1).get(1).hasNullValue()).as("an empty cell reads as NULL").isTrue();
         assertThat(rows.get(1).get(2).getBoolValue()).isFalse();
         assertThat(rows.get(2).get(3).getIntegerValue()).isEqualTo(7);
+    }
+
+    @Test
+    void aValueThatDoesNotParseAsItsSchemaTypeFailsTheStatementsReadingItsColumnWithFileLineAndColumn() throws Exception {
+        Session dirty = alice.upload("dirty.zip", ZipBytes.zip(Map.of(
+                "order.csv", "order_id,city,amount,paid,_file\nA-1,Oslo,10.5,true,x.xml\nA-2,Oslo,oops,false,x.xml\n",
+                "order_line.csv", "order_id,position,qty\nA-1,1,2\n")));
+        typedSchema().write(outputsDir(dirty));
+
+        StatusRuntimeException e = refused(() -> run(alice, dirty, "SELECT sum(amount) FROM order_"),
+                Status.Code.FAILED_PRECONDITION, "SQL_BAD_VALUE");
+        assertThat(e.getStatus().getDescription()).isEqualTo("order.csv line 3, column amount: \"oops\" is not a DOUBLE"
+                + " as the table's schema says; statements that leave this column out still run");
+        assertThat(rows(run(alice, dirty, "SELECT count(*) AS n, count(*) FILTER (WHERE paid) AS paid FROM order_"))
+                .getFirst()).extracting(QueryValue::getIntegerValue).as("the other columns still read").containsExactly(2L, 1L);
     }
 
     @Test

@@ -55,4 +55,21 @@ class ChatTest {
                 .contains("orders.csv row 17: order_id=ORD-17, status=shipped, city=Lyon, FR [2]");
         assertThat(Citations.cited(answer, 2)).containsExactly(2);
     }
+
+    @Test
+    void theExtractiveAnswerQuotesTheRowWithTheAskedColumnBeforeChildRowsThatOnlyRepeatTheKey() {
+        List<Chunk> skills = IntStream.rangeClosed(1, 3).mapToObj(i -> new Chunk("s" + i, "docs", "alice", "s1",
+                "employee.skill.csv", i, i, "employee@id,skill\nE39582,Skill " + i)).toList();
+        Chunk employee = new Chunk("e", "docs", "alice", "s1", "employee.csv", 7, 7,
+                "@id,name,phone\nE39582,Emma Varga,+47 6590 6720");
+        List<Chunk> context = new ArrayList<>(skills);
+        context.add(employee); // retrieval ranked the child rows first
+        List<String> tokens = new ArrayList<>();
+        new ExtractiveChatModel(3).answer(new ChatRequest("What is the phone number of employee E39582?", context, List.of()),
+                tokens::add);
+
+        String answer = String.join("", tokens);
+        assertThat(answer.lines().skip(1).findFirst().orElseThrow())
+                .isEqualTo("- employee.csv row 7: @id=E39582, name=Emma Varga, phone=+47 6590 6720 [4]");
+    }
 }

@@ -95,7 +95,8 @@ public final class ExactAnswers implements TabularAnswerer {
                 first.putIfAbsent(table.name(), table);
                 Map<String, ValueDictionary.Column> merged = columns.computeIfAbsent(table.name(), k -> new LinkedHashMap<>());
                 session.dictionary().table(table.name()).forEach((name, column) -> merged.merge(name, column,
-                        (a, b) -> new ValueDictionary.Column(a.kind(), List.copyOf(new LinkedHashSet<>(concat(a.values(), b.values()))))));
+                        (a, b) -> new ValueDictionary.Column(a.kind(), List.copyOf(new LinkedHashSet<>(concat(a.values(), b.values()))),
+                                a.unique() && b.unique() && java.util.Collections.disjoint(a.values(), b.values()))));
             }
         }
         return first.values().stream().map(t -> new QuestionPlanner.Table(t, columns.get(t.name()))).toList();
@@ -123,7 +124,14 @@ public final class ExactAnswers implements TabularAnswerer {
         SqlTable table = having.getFirst().target().tables().stream().filter(t -> t.name().equals(query.table()))
                 .findFirst().orElseThrow();
         sources.add(new Source(1, having.getFirst().session().id(), table.file(), 0, sql, sql));
-        List<RowCitations.CitedRow> rows = RowCitations.rows(query, sql, result, having, citing);
+        List<RowCitations.CitedRow> rows;
+        try {
+            rows = RowCitations.rows(query, sql, result, having, citing);
+        } catch (ApiException e) {
+            // citing reads every column: a value of another column that does not parse leaves the figure uncited
+            LOG.warning("rows behind an exact answer not cited (" + e.reason() + "): " + e.getMessage());
+            rows = List.of();
+        }
         rows.forEach(r -> sources.add(r.source()));
         return new Answered(AnswerText.write(query, table, result, rows, sql), sources, "");
     }

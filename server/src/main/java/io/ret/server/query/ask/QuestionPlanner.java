@@ -26,13 +26,29 @@ final class QuestionPlanner {
     private static final int LIST_LIMIT = 20;
     private static final Pattern COMPARISON = Pattern.compile(
             "(more than|greater than|over|above|at least|less than|fewer than|under|below|at most)\\s+(-?\\d+(?:\\.\\d+)?)");
-    private static final Pattern IDENTIFIER = Pattern.compile("\\b(?=[\\p{L}-]*\\d)(?=\\d*[\\p{L}])[\\p{L}\\d]+(?:-[\\p{L}\\d]+)+\\b");
+    /** A token of letters and digits mixed (E48213, SKU-48213, ORD-2024-17): names one record. */
+    private static final Pattern IDENTIFIER = Pattern.compile(
+            "(?<![\\p{L}\\p{N}])(?=[\\p{L}\\p{N}-]*\\p{N})(?=[\\p{L}\\p{N}-]*\\p{L})[\\p{L}\\p{N}]+(?:-[\\p{L}\\p{N}]+)*(?![\\p{L}\\p{N}])");
+    /** "which department", "what colour": the question asks for a column's value of some record. */
+    private static final Pattern WHICH = Pattern.compile("^(?:which|what)\\s+([\\p{L}\\p{N}_]+)");
+    /** "hired in 2015", "orders from 2023": a year to match a date column's year. */
+    private static final Pattern YEAR = Pattern.compile("(?<![\\p{L}\\p{N}])(?:in|during|from|of)\\s+(1[89]\\d\\d|2\\d\\d\\d)(?![\\p{L}\\p{N}])");
 
     /** A table with what is known about its columns, merged over the collection's sessions. */
     record Table(SqlTable table, Map<String, ValueDictionary.Column> columns) {
         boolean numeric(String column) {
             ValueDictionary.Column c = columns.get(column);
             return c != null && (c.kind() == ValueKind.INTEGER || c.kind() == ValueKind.NUMBER || c.kind() == ValueKind.DECIMAL);
+        }
+
+        boolean unique(String column) {
+            ValueDictionary.Column c = columns.get(column);
+            return c != null && c.unique();
+        }
+
+        boolean date(String column) {
+            ValueDictionary.Column c = columns.get(column);
+            return c != null && (c.kind() == ValueKind.DATE || c.kind() == ValueKind.TIMESTAMP);
         }
 
         boolean data(String column) {
@@ -73,10 +89,13 @@ final class QuestionPlanner {
         }
         Link link = best.get();
         Table table = link.table();
-        if (shape == Shape.LIST && (link.filters().isEmpty() || IDENTIFIER.matcher(q.text()).find())) {
-            return new NotTabular(); // looking up one record by its id is retrieval's job
+        if (aboutOneRecord(q, link) || shape == Shape.LIST && (link.filters().isEmpty() || asksForAColumn(q, table))) {
+            // "the phone number of employee E48213", "which department does Ada work in": one record's
+            // value, which is retrieval's job (counting all rows or listing matches would answer another question)
+            return new NotTabular();
         }
         List<TabularQuery.Filter> filters = new ArrayList<>(link.filters());
+        year(q, table, link.mentioned()).ifPresent(filters::add);
         String measure = null;
         if (shape != Shape.COUNT && shape != Shape.LIST) {
             Optional<String> m = measure(table, link.mentioned());
@@ -95,8 +114,9 @@ final class QuestionPlanner {
             filters.add(new TabularQuery.Compare(column.get(), operator(comparison.group(1)), new BigDecimal(comparison.group(2))));
         }
         Integer n = q.count();
-        String groupBy = groupBy(table, link, measure);
-        if ((shape == Shape.MAX || shape == Shape.MIN) && n != null) {
+        String groupBy = groupBy(table, link.mentioned(), filters, measure);
+        if ((shape == Shape.MAX || shape == Shape.MIN) && (n != null || asksForRows(q) && groupBy == null)) {
+            // "which 2 employees earn most", "who earns the highest salary": the rows, not the figure
             shape = shape == Shape.MAX ? Shape.TOP : Shape.BOTTOM;
         }
         if ((shape == Shape.TOP || shape == Shape.BOTTOM) && groupBy != null) {
@@ -111,13 +131,61 @@ final class QuestionPlanner {
                 groupBy == null ? LIST_LIMIT : 50));
     }
 
+    /**
+     * An identifier in the question that no linked value covers, or that a column of unique values
+     * (an id column) holds: the question is about that one record, not a figure over many.
+     */
+    private static boolean aboutOneRecord(QuestionWords q, Link link) {
+        Matcher id = IDENTIFIER.matcher(q.text());
+        while (id.find()) {
+            String token = id.group();
+            boolean countable = link.filters().stream().anyMatch(f -> f instanceof TabularQuery.Equals e
+                    && !link.table().unique(e.column())
+                    && e.values().stream().anyMatch(v -> QuestionWords.normalize(v).contains(token)));
+            if (!countable) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "Which department ...", "what colour ...": the word after which/what is one of the table's columns. */
+    private static boolean asksForAColumn(QuestionWords q, Table table) {
+        Matcher which = WHICH.matcher(q.text());
+        if (!which.find()) {
+            return false;
+        }
+        String word = QuestionWords.singular(which.group(1));
+        return table.columns().keySet().stream().filter(table::data)
+                .anyMatch(c -> QuestionWords.nameWords(c).equals(List.of(word)));
+    }
+
+    /** "who ...", "which (three) employees ...": the answer is rows (people, products), not a figure. */
+    private static boolean asksForRows(QuestionWords q) {
+        return q.has("who") || q.has("whom") || q.has("whose") || q.has("which");
+    }
+
+    /** "hired in 2015": a year, and a date column the question names (or the table's only one). */
+    private static Optional<TabularQuery.Filter> year(QuestionWords q, Table table, List<String> mentioned) {
+        Matcher year = YEAR.matcher(q.text());
+        if (!year.find()) {
+            return Optional.empty();
+        }
+        List<String> dates = table.columns().keySet().stream().filter(table::data).filter(table::date).toList();
+        List<String> named = dates.stream().filter(mentioned::contains).toList();
+        List<String> candidates = named.isEmpty() ? dates : named;
+        return candidates.size() == 1
+                ? Optional.of(new TabularQuery.Year(candidates.getFirst(), Integer.parseInt(year.group(1))))
+                : Optional.empty();
+    }
+
     /** Whether the question has the cue words of a figure or a filtered list (how many, total, top, list...). */
     static boolean asksForFigures(String question) {
         return shape(QuestionWords.of(question)).isPresent();
     }
 
     private static Optional<Shape> shape(QuestionWords q) {
-        if (q.hasPhrase("how many") || q.hasPhrase("number of") || q.has("count")) {
+        if (q.hasPhrase("how many") || q.countsNumberOf() || q.has("count")) {
             return Optional.of(Shape.COUNT);
         }
         if (q.has("average") || q.has("mean") || q.has("avg")) {
@@ -199,10 +267,10 @@ final class QuestionPlanner {
     }
 
     /** "per city", "by status", "for each customer", "which customers": a named text column not used as a filter. */
-    private static String groupBy(Table table, Link link, String measure) {
-        for (String column : link.mentioned()) {
+    private static String groupBy(Table table, List<String> mentioned, List<TabularQuery.Filter> filters, String measure) {
+        for (String column : mentioned) {
             if (column.equals(measure) || table.numeric(column)
-                    || link.filters().stream().anyMatch(f -> f.column().equals(column))) {
+                    || filters.stream().anyMatch(f -> f.column().equals(column))) {
                 continue;
             }
             return column;

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  */
 record QuestionWords(String text, List<String> words) {
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+    private static final Pattern NUMBER_OF = Pattern.compile("(?:([\\p{L}\\p{N}]+)\\s+)?(?<![\\p{L}\\p{N}])number of(?![\\p{L}\\p{N}])");
     private static final Map<String, Integer> NUMBERS = Map.ofEntries(Map.entry("one", 1), Map.entry("two", 2),
             Map.entry("three", 3), Map.entry("four", 4), Map.entry("five", 5), Map.entry("six", 6),
             Map.entry("seven", 7), Map.entry("eight", 8), Map.entry("nine", 9), Map.entry("ten", 10),
@@ -68,6 +69,17 @@ record QuestionWords(String text, List<String> words) {
 
     boolean hasPhrase(String phrase) {
         return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(phrase) + "(?![\\p{L}\\p{N}])").matcher(text).find();
+    }
+
+    /** "the number of orders" counts; "the phone number of E48213" names a column ("phone number"). */
+    boolean countsNumberOf() {
+        Matcher m = NUMBER_OF.matcher(text);
+        while (m.find()) {
+            if (m.group(1) == null || STOPWORDS.contains(m.group(1)) || m.group(1).equals("total")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether every word of {@code name} occurs in the question (singular forms compared). */

@@ -112,10 +112,15 @@ final class RowCitations {
             line.add(data.get(i) == null ? "" : csv(ExactAnswers.figure(data.get(i))));
         }
         CitedRow partial = new CitedRow(null, "", shown, data);
-        List<String> key = table.primaryKey().isEmpty() ? List.of(shown.getFirst().name()) : table.primaryKey();
+        List<String> key = new ArrayList<>(table.primaryKey().isEmpty() ? List.of(shown.getFirst().name()) : table.primaryKey());
+        // a row is known by its name as much as by its key: "@id E48213, name Hugo Roux"
+        table.columns().stream().filter(c -> c.data() && !key.contains(c.name()))
+                .filter(c -> QuestionWords.nameWords(c.name()).contains("name")).forEach(c -> key.add(c.name()));
         StringJoiner label = new StringJoiner(", ");
         for (String column : key) {
-            label.add(column + " " + ExactAnswers.figure(partial.value(column)));
+            if (partial.value(column) != null) {
+                label.add(column + " " + ExactAnswers.figure(partial.value(column)));
+            }
         }
         return new CitedRow(new Source(0, session.session().id(), table.file(), row, header + "\n" + line, sql),
                 label.toString(), shown, data);

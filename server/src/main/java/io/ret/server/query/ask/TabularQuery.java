@@ -40,6 +40,10 @@ record TabularQuery(Shape shape, String table, String measure, List<Filter> filt
     record Compare(String column, String operator, BigDecimal number) implements Filter {
     }
 
+    /** A date or timestamp column's year. */
+    record Year(String column, int year) implements Filter {
+    }
+
     TabularQuery {
         filters = List.copyOf(filters);
     }
@@ -82,6 +86,7 @@ record TabularQuery(Shape shape, String table, String measure, List<Filter> filt
                 case Equals e -> quote(e.column()) + " IN (" + String.join(", ", e.values().stream()
                         .map(TabularQuery::literal).toList()) + ")";
                 case Compare c -> quote(c.column()) + " " + c.operator() + " " + c.number().toPlainString();
+                case Year y -> "year(" + quote(y.column()) + ") = " + y.year();
             });
         }
         return and.toString();
@@ -94,6 +99,7 @@ record TabularQuery(Shape shape, String table, String measure, List<Filter> filt
             and.add(switch (filter) {
                 case Equals e -> e.column() + " = " + String.join(" or ", e.values());
                 case Compare c -> c.column() + " " + c.operator() + " " + c.number().toPlainString();
+                case Year y -> y.column() + " in " + y.year();
             });
         }
         return and.toString();

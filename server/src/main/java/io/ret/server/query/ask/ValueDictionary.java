@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,49 +36,91 @@ public record ValueDictionary(Map<String, Map<String, Column>> tables) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SqlSandbox SANDBOX = new SqlSandbox(new QuerySettings(MAX_VALUES + 1, 256, 1, Duration.ofMinutes(5)));
 
-    /** @param values empty when the column is not text or has too many distinct values */
-    public record Column(ValueKind kind, List<String> values) {
+    /**
+     * @param values empty when the column is not text or has too many distinct values
+     * @param unique every value occurs once (an identifier column): a value names one row
+     */
+    public record Column(ValueKind kind, List<String> values, boolean unique) {
+        public Column(ValueKind kind, List<String> values) {
+            this(kind, values, false);
+        }
     }
 
     public Map<String, Column> table(String view) {
         return tables.getOrDefault(view, Map.of());
     }
 
-    /** Reads the tables' column types and distinct values through the sandbox. */
+    /**
+     * Reads the tables' column types and distinct values through the sandbox in two statements
+     * for the whole session (the columns of every view, then the values of every text column),
+     * not one a column: it runs in every indexing job, and each statement pays for a fresh DuckDB.
+     */
     public static ValueDictionary build(SqlSandbox.Target target) {
         Map<String, Map<String, Column>> tables = new LinkedHashMap<>();
-        for (SqlTable table : target.tables()) {
-            Map<String, Column> columns = new LinkedHashMap<>();
-            List<ResultColumn> described = new ArrayList<>();
-            SANDBOX.run(target, "SELECT * FROM " + quote(table.name()) + " LIMIT 0", 0, CancelSignal.NEVER,
-                    collect(described, new ArrayList<>()));
-            for (ResultColumn column : described) {
-                boolean data = table.columns().stream().filter(c -> c.name().equals(column.name())).findFirst()
-                        .map(SqlColumn::data).orElse(true);
-                List<String> values = data && column.kind() == ValueKind.STRING ? values(target, table, column.name()) : List.of();
-                columns.put(column.name(), new Column(column.kind(), values));
+        target.tables().forEach(t -> tables.put(t.name(), new LinkedHashMap<>()));
+        List<List<Object>> described = new ArrayList<>();
+        SANDBOX.run(target, "SELECT table_name, column_name, data_type FROM duckdb_columns()"
+                + " WHERE database_name = current_database() ORDER BY table_name, column_index", Integer.MAX_VALUE,
+                CancelSignal.NEVER, collect(new ArrayList<>(), described));
+        List<String[]> text = new ArrayList<>();
+        for (List<Object> row : described) {
+            String view = String.valueOf(row.get(0));
+            String column = String.valueOf(row.get(1));
+            Map<String, Column> columns = tables.get(view);
+            SqlTable table = target.tables().stream().filter(t -> t.name().equals(view)).findFirst().orElse(null);
+            if (columns == null || table == null) {
+                continue;
             }
-            tables.put(table.name(), columns);
+            ValueKind kind = SqlSandbox.kind(String.valueOf(row.get(2)));
+            columns.put(column, new Column(kind, List.of()));
+            boolean data = table.columns().stream().filter(c -> c.name().equals(column)).findFirst()
+                    .map(SqlColumn::data).orElse(true);
+            if (data && kind == ValueKind.STRING) {
+                text.add(new String[] {view, column});
+            }
         }
+        values(target, text).forEach((column, values) -> tables.get(column[0]).put(column[1], values));
         return new ValueDictionary(tables);
     }
 
-    private static List<String> values(SqlSandbox.Target target, SqlTable table, String column) {
+    /**
+     * The distinct values of the {@code (view, column)} pairs, most frequent first, in one
+     * statement: per column at most {@link #MAX_VALUES} + 1 values, and a column with more keeps none.
+     */
+    private static Map<String[], Column> values(SqlSandbox.Target target, List<String[]> columns) {
+        Map<String[], Column> values = new LinkedHashMap<>();
+        if (columns.isEmpty()) {
+            return values;
+        }
+        // each CSV is read once (a materialized CTE of its text columns), not once per column
+        Map<String, String> scans = new LinkedHashMap<>();
+        Map<String, StringJoiner> projections = new LinkedHashMap<>();
+        for (String[] column : columns) {
+            scans.computeIfAbsent(column[0], v -> "__values_" + scans.size());
+            projections.computeIfAbsent(column[0], v -> new StringJoiner(", ")).add(quote(column[1]));
+        }
+        StringJoiner with = new StringJoiner(", ", "WITH ", " ");
+        scans.forEach((view, name) -> with.add(name + " AS MATERIALIZED (SELECT " + projections.get(view) + " FROM " + quote(view) + ")"));
+        StringJoiner union = new StringJoiner(" UNION ALL ", with + "SELECT * FROM (", ") ORDER BY 1, 3 DESC, 2");
+        for (int i = 0; i < columns.size(); i++) {
+            String c = quote(columns.get(i)[1]);
+            union.add("(SELECT " + i + " AS c, " + c + " AS v, count(*) AS n FROM " + scans.get(columns.get(i)[0]) + " WHERE " + c
+                    + " IS NOT NULL GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT " + (MAX_VALUES + 1) + ")");
+        }
         List<List<Object>> rows = new ArrayList<>();
-        String c = quote(column);
-        var outcome = SANDBOX.run(target, "SELECT " + c + " FROM " + quote(table.name()) + " WHERE " + c
-                + " IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1", MAX_VALUES, CancelSignal.NEVER,
+        SANDBOX.run(target, union.toString(), (MAX_VALUES + 1) * columns.size(), CancelSignal.NEVER,
                 collect(new ArrayList<>(), rows));
-        if (outcome.truncated()) {
-            return List.of();
-        }
-        List<String> values = new ArrayList<>();
+        Map<Integer, List<String>> byColumn = new LinkedHashMap<>();
+        Map<Integer, Boolean> unique = new LinkedHashMap<>();
         for (List<Object> row : rows) {
-            String value = String.valueOf(row.getFirst());
-            if (value.length() <= MAX_VALUE_CHARS && !value.isBlank()) {
-                values.add(value);
-            }
+            int column = ((Number) row.getFirst()).intValue();
+            byColumn.computeIfAbsent(column, k -> new ArrayList<>()).add(String.valueOf(row.get(1)));
+            unique.merge(column, ((Number) row.get(2)).longValue() == 1, Boolean::logicalAnd);
         }
+        byColumn.forEach((i, found) -> values.put(columns.get(i), found.size() > MAX_VALUES
+                ? new Column(ValueKind.STRING, List.of())
+                : new Column(ValueKind.STRING, found.stream().filter(v -> v.length() <= MAX_VALUE_CHARS && !v.isBlank()).toList(),
+                unique.get(i))));
         return values;
     }
 
@@ -107,6 +150,9 @@ public record ValueDictionary(Map<String, Map<String, Column>> tables) {
                 ObjectNode c = t.putObject(name);
                 c.put("kind", column.kind().name());
                 column.values().forEach(c.putArray("values")::add);
+                if (column.unique()) {
+                    c.put("unique", true);
+                }
             });
         });
         Files.createDirectories(file.getParent());
@@ -123,7 +169,8 @@ public record ValueDictionary(Map<String, Map<String, Column>> tables) {
             t.getValue().properties().forEach(c -> {
                 List<String> values = new ArrayList<>();
                 c.getValue().path("values").forEach(v -> values.add(v.asText()));
-                columns.put(c.getKey(), new Column(ValueKind.valueOf(c.getValue().path("kind").asText("OTHER")), values));
+                columns.put(c.getKey(), new Column(ValueKind.valueOf(c.getValue().path("kind").asText("OTHER")), values,
+                        c.getValue().path("unique").asBoolean(false)));
             });
             tables.put(t.getKey(), columns);
         });

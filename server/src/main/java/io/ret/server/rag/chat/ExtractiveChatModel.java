@@ -46,6 +46,7 @@ public final class ExtractiveChatModel implements ChatModel {
         for (int p = 0; p < request.context().size(); p++) {
             Chunk chunk = request.context().get(p);
             String[] lines = chunk.text().split("\n");
+            List<String> header = CsvFields.split(lines[0]);
             for (int i = 1; i < lines.length; i++) {
                 long rowNumber = chunk.firstRow() == chunk.lastRow() ? chunk.firstRow() : chunk.firstRow() + i - 1;
                 double score = 0;
@@ -56,6 +57,7 @@ public final class ExtractiveChatModel implements ChatModel {
                         score += 1;
                     }
                 }
+                score += 0.5 * askedColumns(header, CsvFields.split(lines[i]), words, ids);
                 // earlier passages ranked higher: a small bonus breaks ties in their favour
                 rows.add(new Row(p + 1, chunk, rowNumber, lines[i], score + 0.01 * (request.context().size() - p)));
             }
@@ -75,6 +77,28 @@ public final class ExtractiveChatModel implements ChatModel {
                     + labelled(header, row.line()) + " [" + row.passage() + "]\n");
         }
         return new ChatUsage(NAME, 0, 0, true);
+    }
+
+    /**
+     * Columns the question names ("phone number of E48213" names {@code phone}) that hold a value
+     * in this row, other than a column holding one of its identifiers: a parent's row, which has
+     * the asked column, goes before its child rows, which repeat only the parent's key.
+     */
+    static int askedColumns(List<String> header, List<String> values, Set<String> words, Set<String> ids) {
+        if (header.size() != values.size()) {
+            return 0;
+        }
+        int asked = 0;
+        for (int c = 0; c < header.size(); c++) {
+            String value = values.get(c);
+            if (value.isBlank() || Terms.words(value).stream().anyMatch(ids::contains)) {
+                continue;
+            }
+            if (Terms.words(header.get(c)).stream().anyMatch(words::contains)) {
+                asked++;
+            }
+        }
+        return asked;
     }
 
     /** "a,b" + "1,2" → "a=1, b=2", so a quoted row reads without its header. */
