@@ -53,10 +53,12 @@ public final class JobShards {
 
     /** Takes the first pending shard, else one whose runner went silent before {@code staleBefore}. */
     public Optional<Integer> takeFree(String jobId, String runner, Instant staleBefore, Instant now) {
-        for (Row row : list(jobId)) {
-            boolean free = row.state() == State.PENDING || row.state() == State.RUNNING
-                    && (row.heartbeatAt() == null || row.heartbeatAt().isBefore(staleBefore));
-            if (free && db.update("UPDATE job_shards SET state = 'RUNNING', runner = ?, attempts = attempts + 1,"
+        List<Row> rows = list(jobId);
+        List<Row> free = new ArrayList<>(rows.stream().filter(r -> r.state() == State.PENDING).toList());
+        free.addAll(rows.stream().filter(r -> r.state() == State.RUNNING
+                && (r.heartbeatAt() == null || r.heartbeatAt().isBefore(staleBefore))).toList());
+        for (Row row : free) {
+            if (db.update("UPDATE job_shards SET state = 'RUNNING', runner = ?, attempts = attempts + 1,"
                     + " work_done = 0, heartbeat_at = ?, updated_at = ? WHERE job_id = ? AND shard = ? AND attempts = ?"
                     + " AND state <> 'SUCCEEDED'", runner, now, now, jobId, row.shard(), row.attempts()) == 1) {
                 return Optional.of(row.shard());

@@ -140,15 +140,22 @@ public final class ShardedRun {
             complete(job, jobRunner);
             return End.SUCCEEDED;
         } catch (JobCancelledException e) {
-            if (shuttingDown && !cancelRequested) {
-                LOG.info("job " + jobId + ": this pod stops; its shard is left for the pod that runs it again");
-                return End.RELEASED;
+            JobState now = store.get(jobId).map(JobRecord::state).orElse(JobState.FAILED);
+            boolean cancelled = now == JobState.CANCELLED || !now.terminal() && cancelRequested;
+            if (cancelled) {
+                // every pod that stops for the cancel removes what the shards wrote, so a pod that wrote
+                // after another one cleaned up leaves nothing behind either
+                if (job != null) {
+                    handler.discard(job);
+                }
+                finish(jobId, jobRunner, JobState.CANCELLED, null, "CANCELLED", "cancelled by request");
+                return End.CANCELLED;
             }
-            if (job != null) {
-                handler.discard(job);
+            if (now.terminal()) {
+                return endOf(now); // another pod failed the job
             }
-            finish(jobId, jobRunner, JobState.CANCELLED, null, "CANCELLED", "cancelled by request");
-            return End.CANCELLED;
+            LOG.info("job " + jobId + ": this pod stops; its shard is left for the pod that runs it again");
+            return End.RELEASED;
         } catch (ApiException e) {
             finish(jobId, jobRunner, JobState.FAILED, null, e.reason(), e.getMessage());
             return End.FAILED;
@@ -249,8 +256,8 @@ public final class ShardedRun {
                     shards.progress(job.id(), shard.index(), pod, done, clock.instant());
                     shards.jobProgress(job.id(), jobRunner, phase + " (" + count + " shards)", clock.instant());
                     JobRecord row = store.get(job.id()).orElseThrow();
-                    if (row.cancelRequested()) {
-                        cancelRequested = true;
+                    if (row.cancelRequested() || row.state().terminal()) {
+                        cancelRequested = true; // cancelled, or failed by another shard: stop here
                     }
                     events.changed(job.id());
                     listener.progress(row, row.progress(), row.phase());
