@@ -131,6 +131,7 @@ public final class ShardedRun {
                 }
                 beatingShard.set(-1);
                 LOG.info(shard.get() + " of job " + jobId + " done: " + done + " " + job.type().workUnit());
+                shards.jobProgress(jobId, jobRunner, shard.get() + " done", clock.instant());
                 events.changed(jobId);
             }
             JobRecord now = store.get(jobId).orElseThrow();
@@ -282,6 +283,7 @@ public final class ShardedRun {
         }
         beatingRow.set(completer);
         LOG.info("job " + job.id() + ": every shard is done; completing it");
+        shards.jobProgress(job.id(), completer, "completing", clock.instant()); // the sum of the shards' final counts
         long done = shards.workDone(job.id());
         JobHandler.Outcome outcome = handler.complete(job, done);
         if (!store.finish(job.id(), completer, JobState.SUCCEEDED, outcome.result(), outcome.resultId(), null, null,
