@@ -29,11 +29,13 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.ret.operator.api.ConversionJob;
 import io.ret.operator.api.ConversionJobSpec;
+import io.ret.operator.api.IndexJob;
 import io.ret.operator.api.Phase;
 import io.ret.operator.api.RetJob;
 import io.ret.operator.api.RetJobStatus;
 import io.ret.operator.reconcile.Conditions;
 import io.ret.operator.testing.Eventually;
+import io.ret.operator.testing.JobControllerDouble;
 import io.ret.operator.testing.KubeletDouble;
 import io.ret.operator.testing.Resources;
 import io.ret.operator.testing.WorkerInvocation;
@@ -73,6 +75,11 @@ abstract class OperatorFlows {
 
     /** Kubernetes 1.20 drops Job.spec.ttlSecondsAfterFinished (an alpha field there, off by default). */
     protected boolean keepsJobTtl() {
+        return true;
+    }
+
+    /** Kubernetes before 1.22 has no Indexed Jobs: it drops completionMode, and its pods have no index. */
+    protected boolean keepsIndexedJobs() {
         return true;
     }
 
@@ -221,6 +228,83 @@ abstract class OperatorFlows {
         assertThat(outcome.getMessage()).contains("failed 2 time(s)", "still broken");
         assertThat(failed.completionTime()).isNotNull();
         assertThat(awaitEvent(resource, Conditions.BACKOFF_LIMIT_EXCEEDED).getType()).isEqualTo("Warning");
+    }
+
+    @Test
+    void anIndexJobWithParallelismRunsOnePodPerShardAndSucceedsOnlyWhenEveryShardHas() {
+        IndexJob resource = create(indexing("sharded", 0, 3)); // retries: 1
+        Job job = awaitJob(resource);
+        assertThat(job.getSpec().getCompletions()).isEqualTo(3);
+        assertThat(job.getSpec().getParallelism()).isEqualTo(3);
+        assertThat(job.getSpec().getBackoffLimit()).isEqualTo(1);
+        if (keepsIndexedJobs()) {
+            assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
+        }
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv())
+                .filteredOn(e -> WorkerJobs.COMPLETION_INDEX_ENV.equals(e.getName())).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']"));
+        List<Pod> pods = kubelet.awaitPods(job, 3);
+        if (keepsIndexedJobs()) {
+            assertThat(pods).extracting(JobControllerDouble::index).containsExactlyInAnyOrder(0, 1, 2);
+        }
+        pods.forEach(kubelet::start);
+        awaitStatus(resource, "Running", s -> s.phase() == Phase.RUNNING);
+
+        kubelet.exit(pods.get(0), 0, null);
+        kubelet.exit(pods.get(1), 0, null);
+        kubelet.exit(pods.get(2), 137, "OOMKilled");
+        RetJobStatus retrying = awaitStatus(resource, "a retry",
+                s -> Conditions.RETRYING.equals(condition(s, Conditions.SUCCEEDED).getReason()));
+        assertThat(retrying.phase()).as("two of three shards done").isEqualTo(Phase.RUNNING);
+
+        Pod retry = Eventually.get("the retried shard's pod", () -> kubelet.pods(job).stream()
+                .filter(p -> pods.stream().noneMatch(old -> old.getMetadata().getName().equals(p.getMetadata().getName())))
+                .findFirst());
+        if (keepsIndexedJobs()) {
+            assertThat(JobControllerDouble.index(retry)).isEqualTo(JobControllerDouble.index(pods.get(2)));
+        }
+        kubelet.start(retry);
+        assertThat(fetch(resource).getStatus().phase()).isEqualTo(Phase.RUNNING);
+        kubelet.exit(retry, 0, null);
+        RetJobStatus succeeded = awaitStatus(resource, "Succeeded", s -> s.phase() == Phase.SUCCEEDED);
+        assertThat(condition(succeeded, Conditions.SUCCEEDED).getReason()).isEqualTo(Conditions.COMPLETED);
+    }
+
+    @Test
+    void aShardThatFailsBeyondItsRetriesFailsTheIndexJobAndStopsTheOtherShards() throws InterruptedException {
+        IndexJob resource = create(indexing("sharded-broken", 0, 2)); // retries: 1
+        Job job = awaitJob(resource);
+        List<Pod> pods = kubelet.awaitPods(job, 2);
+        pods.forEach(kubelet::start);
+        kubelet.exit(pods.get(0), 1, "first failure");
+        Pod retry = Eventually.get("the retried shard's pod", () -> kubelet.pods(job).stream()
+                .filter(p -> pods.stream().noneMatch(old -> old.getMetadata().getName().equals(p.getMetadata().getName())))
+                .findFirst());
+        kubelet.start(retry);
+        Thread.sleep(1100); // exit times have whole seconds; the later exit is the one reported
+        kubelet.exit(retry, 1, "second failure");
+
+        RetJobStatus failed = awaitStatus(resource, "Failed", s -> s.phase() == Phase.FAILED);
+        assertThat(condition(failed, Conditions.SUCCEEDED).getReason()).isEqualTo(Conditions.BACKOFF_LIMIT_EXCEEDED);
+        Eventually.await("the other shard's pod stopped", () -> assertThat(kubelet.pods(job))
+                .noneMatch(p -> p.getMetadata().getName().equals(pods.get(1).getMetadata().getName())
+                        && p.getMetadata().getDeletionTimestamp() == null));
+    }
+
+    @Test
+    void cancellingAnIndexJobWithParallelismStopsEveryShardsPod() {
+        IndexJob resource = create(indexing("sharded-unwanted", 0, 3));
+        Job job = awaitJob(resource);
+        kubelet.awaitPods(job, 3).forEach(kubelet::start);
+        awaitStatus(resource, "Running", s -> s.phase() == Phase.RUNNING);
+
+        client.resources(IndexJob.class).inNamespace(namespace).withName("sharded-unwanted")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"cancel\":true}}");
+
+        awaitStatus(resource, "Cancelled", s -> s.phase() == Phase.CANCELLED);
+        awaitGone(job);
+        Eventually.await("every shard's pod gone", () -> assertThat(kubelet.pods(job)).isEmpty());
     }
 
     @Test

@@ -74,6 +74,12 @@ class RealApiServerFlowsTest extends OperatorFlows {
     }
 
     @Override
+    protected boolean keepsIndexedJobs() {
+        return !"1".equals(cluster.getKubernetesVersion().getMajor()) || Integer.parseInt(
+                cluster.getKubernetesVersion().getMinor().replaceAll("\\D", "")) >= 22;
+    }
+
+    @Override
     protected boolean keepsJobTtl() {
         return !"1".equals(cluster.getKubernetesVersion().getMajor()) || Integer.parseInt(
                 cluster.getKubernetesVersion().getMinor().replaceAll("\\D", "")) >= 21;

@@ -43,5 +43,17 @@ public record IndexJobSpec(
         Boolean cancel,
         @Pattern(RetJobValidation.ID)
         @JsonPropertyDescription("RET job id, set by the RET server when it created this resource; empty when applied with kubectl.")
-        String jobId) implements RetJobSpec {
+        String jobId,
+        @Min(1) @Max(IndexJobSpec.MAX_PARALLELISM) @Default("1")
+        @JsonPropertyDescription("Worker pods that index at once, each a disjoint shard of the chunks (an Indexed Job);"
+                + " the job succeeds when every shard has.")
+        Integer parallelism) implements RetJobSpec {
+
+    /** The most shards one IndexJob may be split into. */
+    public static final int MAX_PARALLELISM = 32;
+
+    @Override
+    public int parallelismOrDefault() {
+        return parallelism == null ? 1 : parallelism;
+    }
 }

@@ -34,6 +34,11 @@ public sealed interface RetJobSpec permits ConversionJobSpec, IndexJobSpec {
         return retries() == null ? DEFAULT_RETRIES : retries();
     }
 
+    /** Worker pods of this job, each running one shard of it; 1 for kinds that do not shard. */
+    default int parallelismOrDefault() {
+        return 1;
+    }
+
     default boolean cancelRequested() {
         return Boolean.TRUE.equals(cancel());
     }

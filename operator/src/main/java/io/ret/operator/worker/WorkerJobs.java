@@ -32,6 +32,10 @@ public final class WorkerJobs {
     public static final String MANAGED_SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
 
     public static final String CONTAINER = "worker";
+    /** The pod's shard of a job run by several pods: what an Indexed Job's controller sets (0..parallelism-1). */
+    public static final String COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX";
+    /** The pod annotation an Indexed Job's controller writes the index into. */
+    public static final String COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
     public static final String DATA_DIR = "/data";
     public static final String SESSIONS_DIR = DATA_DIR + "/sessions";
 
@@ -81,7 +85,8 @@ public final class WorkerJobs {
         Map<String, String> annotations = Map.of(RESOURCE_ANNOTATION, name);
         Integer ttl = spec.ttlSecondsAfterFinished() == null ? null
                 : spec.ttlSecondsAfterFinished() + JOB_TTL_GRACE_SECONDS;
-        return new JobBuilder()
+        int shards = spec.parallelismOrDefault();
+        Job job = new JobBuilder()
                 .withNewMetadata()
                     .withName(jobName(resource)).withNamespace(namespace)
                     .withLabels(labels).withAnnotations(annotations)
@@ -108,7 +113,7 @@ public final class WorkerJobs {
                                     .withFsGroup(settings.fsGroup().orElse(null))
                                     .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                                     .build())
-                            .withContainers(container(kind, name, namespace, spec.resources()))
+                            .withContainers(container(kind, name, namespace, spec.resources(), shards > 1))
                             .addNewVolume().withName("data")
                                 .withNewPersistentVolumeClaim().withClaimName(settings.sessionsClaim()).endPersistentVolumeClaim()
                             .endVolume()
@@ -118,15 +123,24 @@ public final class WorkerJobs {
                     .endTemplate()
                 .endSpec()
                 .build();
+        if (shards > 1) {
+            // one pod per shard, all at once; the Job completes when every index has succeeded, and
+            // backoffLimit counts the failed pods of all shards together
+            job.getSpec().setCompletionMode("Indexed");
+            job.getSpec().setCompletions(shards);
+            job.getSpec().setParallelism(shards);
+        }
+        return job;
     }
 
-    private Container container(String kind, String name, String namespace, ResourceRequirements resources) {
+    private Container container(String kind, String name, String namespace, ResourceRequirements resources,
+                                boolean sharded) {
         var builder = new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(settings.image())
                 .withImagePullPolicy(settings.imagePullPolicy())
                 .withArgs("worker", "--kind", kind, "--name", name, "--namespace", namespace)
-                .withEnv(env())
+                .withEnv(env(sharded))
                 .withResources(resources != null ? resources : settings.defaultResources())
                 // a failed worker's last log lines become the pod's termination message
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -143,8 +157,15 @@ public final class WorkerJobs {
         return builder.build();
     }
 
-    private List<EnvVar> env() {
+    private List<EnvVar> env(boolean sharded) {
         List<EnvVar> env = new ArrayList<>();
+        if (sharded) {
+            // set explicitly (newer controllers add it too): an API server without Indexed Jobs leaves it
+            // empty, and the worker then takes a free shard from the database instead
+            env.add(new EnvVarBuilder().withName(COMPLETION_INDEX_ENV).withNewValueFrom().withNewFieldRef()
+                    .withFieldPath("metadata.annotations['" + COMPLETION_INDEX_ANNOTATION + "']").endFieldRef()
+                    .endValueFrom().build());
+        }
         env.add(new EnvVar("RET_SESSIONS_DIR", SESSIONS_DIR, null));
         env.add(new EnvVar("RET_RUNTIME_DIR", "/tmp/ret", null));
         for (var secret : settings.secretEnv()) {

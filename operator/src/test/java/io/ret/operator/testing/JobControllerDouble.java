@@ -24,11 +24,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.ret.operator.worker.WorkerJobs;
 
 /**
  * A small stand-in for Kubernetes' Job controller, for the mock API server (which has none):
- * one pod at a time from the template, a new pod after a failure while backoffLimit allows,
- * Complete after a pod succeeded, Failed (BackoffLimitExceeded or DeadlineExceeded) otherwise.
+ * pods from the template (one per open completion; an Indexed Job's pods carry their index), a
+ * new pod after a failure while backoffLimit allows, Complete once every completion has a pod that
+ * succeeded, Failed (BackoffLimitExceeded or DeadlineExceeded) otherwise.
  * It reacts to Job and pod changes on one thread, as the real controller would.
  */
 public final class JobControllerDouble implements AutoCloseable {
@@ -92,7 +94,15 @@ public final class JobControllerDouble implements AutoCloseable {
     private void sync(String namespace, String name) {
         try {
             Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
-            if (job == null || job.getMetadata().getDeletionTimestamp() != null || finished(job)) {
+            if (job == null) {
+                // the garbage collector's part: a deleted Job's pods go with it
+                client.pods().inNamespace(namespace).list().getItems().stream()
+                        .filter(p -> p.getMetadata().getOwnerReferences().stream()
+                                .anyMatch(o -> "Job".equals(o.getKind()) && name.equals(o.getName())))
+                        .forEach(p -> client.resource(p).delete());
+                return;
+            }
+            if (job.getMetadata().getDeletionTimestamp() != null || finished(job)) {
                 return;
             }
             List<Pod> pods = client.pods().inNamespace(namespace).list().getItems().stream()
@@ -105,18 +115,41 @@ public final class JobControllerDouble implements AutoCloseable {
             Instant start = job.getStatus() == null || job.getStatus().getStartTime() == null ? now()
                     : Instant.parse(job.getStatus().getStartTime());
             Long deadline = job.getSpec().getActiveDeadlineSeconds();
+            int completions = job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
+            boolean indexed = "Indexed".equals(job.getSpec().getCompletionMode());
+            // Indexed: an index is done when one of its pods succeeded; otherwise any pod's success counts
+            List<Integer> open = new ArrayList<>();
+            for (int index = 0; index < completions; index++) {
+                int i = index;
+                boolean done = indexed ? pods.stream().anyMatch(p -> i == index(p) && "Succeeded".equals(phase(p)))
+                        : index < succeeded;
+                if (!done) {
+                    open.add(index);
+                }
+            }
             JobCondition end = null;
-            if (succeeded > 0) {
+            if (open.isEmpty()) {
                 end = condition("Complete", null, null);
             } else if (failed > job.getSpec().getBackoffLimit()) {
                 end = condition("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+                pods.stream().filter(p -> !finished(p)).forEach(p -> client.resource(p).delete());
+                active = 0;
             } else if (deadline != null && !now().isBefore(start.plusSeconds(deadline))) {
                 end = condition("Failed", "DeadlineExceeded", "Job was active longer than specified deadline");
                 pods.stream().filter(p -> !finished(p)).forEach(p -> client.resource(p).delete());
                 active = 0;
-            } else if (active == 0) {
-                client.resource(podFor(job)).create();
-                active = 1;
+            } else if (indexed) {
+                for (int index : open) {
+                    if (pods.stream().noneMatch(p -> index == index(p) && !finished(p))) {
+                        client.resource(podFor(job, index)).create();
+                        active++;
+                    }
+                }
+            } else {
+                for (int missing = open.size() - active; missing > 0; missing--) {
+                    client.resource(podFor(job, -1)).create();
+                    active++;
+                }
             }
             if (end == null && deadline != null) {
                 schedule(job, Math.max(0, start.plusSeconds(deadline).toEpochMilli() - System.currentTimeMillis()) + 50);
@@ -134,9 +167,10 @@ public final class JobControllerDouble implements AutoCloseable {
         }
     }
 
-    private static Pod podFor(Job job) {
+    /** A pod from the Job's template; an Indexed Job's pod carries its index, as the real controller writes it. */
+    private static Pod podFor(Job job, int index) {
         var template = job.getSpec().getTemplate();
-        return new PodBuilder()
+        var pod = new PodBuilder()
                 .withNewMetadataLike(template.getMetadata())
                     .withName(job.getMetadata().getName() + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 25, 1L << 30), 36))
                     .withNamespace(job.getMetadata().getNamespace())
@@ -148,6 +182,21 @@ public final class JobControllerDouble implements AutoCloseable {
                 .withSpec(template.getSpec())
                 .withNewStatus().withPhase("Pending").endStatus()
                 .build();
+        if (index >= 0) {
+            pod.getMetadata().getAnnotations().put(WorkerJobs.COMPLETION_INDEX_ANNOTATION, Integer.toString(index));
+        }
+        return pod;
+    }
+
+    /** An Indexed Job's pod's index, or -1. */
+    public static int index(Pod pod) {
+        String value = pod.getMetadata().getAnnotations() == null ? null
+                : pod.getMetadata().getAnnotations().get(WorkerJobs.COMPLETION_INDEX_ANNOTATION);
+        return value == null || value.isEmpty() ? -1 : Integer.parseInt(value);
+    }
+
+    private static String phase(Pod pod) {
+        return pod.getStatus() == null ? null : pod.getStatus().getPhase();
     }
 
     private static JobCondition condition(String type, String reason, String message) {

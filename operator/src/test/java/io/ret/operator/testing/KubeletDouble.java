@@ -45,6 +45,17 @@ public final class KubeletDouble {
                 .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp())));
     }
 
+    /** {@code count} pods of the Job that have not ended (the pods of a Job with parallelism), oldest first. */
+    public List<Pod> awaitPods(Job job, int count) {
+        return Eventually.get(count + " live pods of Job " + job.getMetadata().getName(), () -> {
+            List<Pod> live = pods(job).stream().filter(p -> !List.of("Succeeded", "Failed").contains(phase(p)))
+                    .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp())
+                            .thenComparing(p -> p.getMetadata().getName()))
+                    .toList();
+            return live.size() >= count ? Optional.of(live) : Optional.empty();
+        });
+    }
+
     public List<Pod> pods(Job job) {
         return client.pods().inNamespace(job.getMetadata().getNamespace())
                 .withLabel(WorkerJobs.MANAGED_BY_LABEL, WorkerJobs.MANAGED_BY).list().getItems().stream()

@@ -54,10 +54,15 @@ public final class Resources {
     }
 
     public static IndexJob indexing(String name, int priority) {
+        return indexing(name, priority, null);
+    }
+
+    /** An IndexJob split into {@code parallelism} shards (null: the default, one). */
+    public static IndexJob indexing(String name, int priority, Integer parallelism) {
         var resource = new IndexJob();
         resource.setMetadata(meta(name));
         resource.setSpec(new IndexJobSpec("session-1", "ada", "docs", new IndexOptions(800, null), priority, 1, null,
-                null, null, null, null));
+                null, null, null, null, parallelism));
         return resource;
     }
 

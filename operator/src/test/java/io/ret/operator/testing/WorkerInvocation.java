@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -38,9 +39,23 @@ public record WorkerInvocation(List<String> args, Map<String, String> env) {
             }
         }
         for (EnvVar var : container.getEnv()) { // env wins over envFrom, as in a pod
-            env.put(var.getName(), var.getValueFrom() == null ? var.getValue() : secretValue(client, namespace, var));
+            env.put(var.getName(), var.getValueFrom() == null ? var.getValue()
+                    : var.getValueFrom().getFieldRef() != null ? fieldValue(pod, var.getValueFrom().getFieldRef().getFieldPath())
+                    : secretValue(client, namespace, var));
         }
         return new WorkerInvocation(List.copyOf(container.getArgs()), env);
+    }
+
+    /** A downward-API field: an annotation (empty when the pod has none, as the kubelet makes it) or the pod's name. */
+    private static String fieldValue(Pod pod, String path) {
+        var annotation = java.util.regex.Pattern.compile("metadata\\.annotations\\['(.+)'\\]").matcher(path);
+        if (annotation.matches()) {
+            return Optional.ofNullable(pod.getMetadata().getAnnotations()).map(a -> a.get(annotation.group(1))).orElse("");
+        }
+        if (path.equals("metadata.name")) {
+            return pod.getMetadata().getName();
+        }
+        throw new IllegalStateException(path + ": only annotations and metadata.name are resolved here");
     }
 
     private static String secretValue(KubernetesClient client, String namespace, EnvVar var) {

@@ -18,6 +18,13 @@ import io.ret.server.platform.trace.Tracing;
  * every change bumps {@code version}.
  */
 public final class JobStore {
+    /**
+     * Runner ids of jobs that several worker pods run at once (see {@code job.shard.ShardedRun}):
+     * the reaper leaves them alone, since a pod that dies is run again by its Kubernetes Job and
+     * the operator fails the job when that Job fails.
+     */
+    public static final String SHARDED_RUNNER_PREFIX = "shards:";
+
     private final Database db;
 
     public JobStore(Database db) {
@@ -170,7 +177,9 @@ public final class JobStore {
 
     /** Running jobs whose runner stopped heartbeating before {@code staleBefore}. */
     public List<JobRecord> stale(Instant staleBefore) {
-        return db.query("SELECT * FROM jobs WHERE state = 'RUNNING' AND heartbeat_at < ?", JobStore::map, staleBefore);
+        return db.query("SELECT * FROM jobs WHERE state = 'RUNNING' AND heartbeat_at < ?"
+                        + " AND (runner IS NULL OR runner NOT LIKE ?)",
+                JobStore::map, staleBefore, SHARDED_RUNNER_PREFIX + "%");
     }
 
     /**

@@ -39,6 +39,7 @@ import io.ret.api.v1.SearchHit;
 import io.ret.api.v1.SearchRequest;
 import io.ret.api.v1.SearchResponse;
 import io.ret.api.v1.StartIndexingRequest;
+import io.ret.operator.api.IndexJobSpec;
 import io.ret.server.job.JobProtos;
 import io.ret.server.job.JobType;
 import io.ret.server.job.Jobs;
@@ -145,6 +146,10 @@ public final class RagGrpcService extends RagServiceGrpc.RagServiceImplBase {
         int maxChars = request.getOptions().getMaxChunkChars();
         if (maxChars != 0 && (maxChars < 200 || maxChars > 20_000)) {
             throw ApiException.invalid("options.max_chunk_chars", "must be 0 (800) or between 200 and 20000");
+        }
+        int parallelism = request.getOptions().getParallelism();
+        if (parallelism < 0 || parallelism > IndexJobSpec.MAX_PARALLELISM) {
+            throw ApiException.invalid("options.parallelism", "must be 0 (1) to " + IndexJobSpec.MAX_PARALLELISM);
         }
         for (String file : request.getOptions().getFilesList()) {
             sessions.output(session, file);

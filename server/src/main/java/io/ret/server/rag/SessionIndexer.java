@@ -15,7 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 
+import io.ret.server.job.shard.Shard;
 import io.ret.server.rag.chunk.CsvChunker;
 import io.ret.server.rag.embed.EmbeddingModel;
 import io.ret.server.rag.store.VectorStore;
@@ -95,17 +98,42 @@ public final class SessionIndexer {
     }
 
     public Result index(ChunkSource source, Path root, List<Path> files, Progress progress) throws InterruptedException {
+        clear(source);
+        return index(source, root, files, progress, ordinal -> true);
+    }
+
+    /** Makes sure the collection exists and removes the session's chunks from it: before the first shard. */
+    public void clear(ChunkSource source) {
         store.ensureCollection(source.collection(), embeddings.dimensions());
         store.deleteSession(source.scope(), source.sessionId());
+    }
+
+    /**
+     * Indexes only the chunks of one shard: the chunks numbered in file order, then chunk order
+     * within a file (the order {@link #plan} counts), whose number the shard owns. The numbering
+     * depends only on the files, so every pod agrees on it and a shard run again writes the same
+     * chunks under the same ids. Call {@link #clear} once before the first shard.
+     *
+     * @return the chunks the shard stored (its rows count is the last row it reached, not its share)
+     */
+    public Result indexShard(ChunkSource source, Path root, List<Path> files, Progress progress, Shard shard)
+            throws InterruptedException {
+        return index(source, root, files, progress, shard::owns);
+    }
+
+    private Result index(ChunkSource source, Path root, List<Path> files, Progress progress, LongPredicate owned)
+            throws InterruptedException {
         TableLayout layout = TableLayout.of(root);
         long chunks = 0;
         long rows = 0;
+        long[] ordinal = {0};
         for (Path relative : files) {
             String file = relative.toString().replace('\\', '/');
             try (Reader in = Files.newBufferedReader(root.resolve(relative), StandardCharsets.UTF_8)) {
                 long before = chunks;
                 FileResult done = indexFile(source, file, in, layout.hidden(file),
-                        stored -> progress.chunksStored(before + stored), progress::cancelled);
+                        stored -> progress.chunksStored(before + stored), progress::cancelled,
+                        chunk -> owned.test(ordinal[0]++));
                 chunks += done.chunks();
                 rows += done.rows();
             } catch (IOException e) {
@@ -122,19 +150,20 @@ public final class SessionIndexer {
      * and {@link VectorStore#flush} after the last file.
      */
     public long indexFile(ChunkSource source, String file, Reader csv) throws InterruptedException {
-        return indexFile(source, file, csv, Set.of(), stored -> { }, Thread::interrupted).chunks();
+        return indexFile(source, file, csv, Set.of(), stored -> { }, Thread::interrupted, chunk -> true).chunks();
     }
 
     private record FileResult(long rows, long chunks) {}
 
+    /** @param owned whether a chunk is this run's to store (called once per chunk, in order) */
     private FileResult indexFile(ChunkSource source, String file, Reader csv, Set<String> hidden, LongConsumer progress,
-                                 BooleanSupplier cancelled) throws InterruptedException {
+                                 BooleanSupplier cancelled, Predicate<Chunk> owned) throws InterruptedException {
         try (var writes = new Writes(progress)) {
             List<Chunk> batch = new ArrayList<>(batchSize);
             long[] rows = {0};
             InterruptedException[] stop = {null};
             chunker.chunk(csv, file, source, hidden, chunk -> {
-                if (stop[0] != null) {
+                if (stop[0] != null || !owned.test(chunk)) {
                     return;
                 }
                 batch.add(chunk);

@@ -115,7 +115,8 @@ public final class JobResources {
                 StartIndexingRequest request = StartIndexingRequest.parseFrom(job.params());
                 var indexing = new IndexJob();
                 indexing.setSpec(new IndexJobSpec(job.subjectId(), ownerUsername, request.getCollectionId(),
-                        indexOptions(request.getOptions()), job.priority(), retries, null, ttl, null, false, job.id()));
+                        indexOptions(request.getOptions()), job.priority(), retries, null, ttl, null, false, job.id(),
+                        request.getOptions().getParallelism() > 1 ? request.getOptions().getParallelism() : null));
                 yield indexing;
             }
         };

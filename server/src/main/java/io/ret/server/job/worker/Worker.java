@@ -27,6 +27,9 @@ import io.ret.server.job.JobSettings;
 import io.ret.server.job.JobState;
 import io.ret.server.job.JobStore;
 import io.ret.server.job.kubernetes.JobResources;
+import io.ret.server.job.shard.JobShards;
+import io.ret.server.job.shard.ShardedJobHandler;
+import io.ret.server.job.shard.ShardedRun;
 import io.ret.server.platform.Engines;
 import io.ret.server.platform.Platform;
 import io.ret.server.platform.config.ConfigException;
@@ -54,6 +57,8 @@ public final class Worker {
     public static final int USAGE = 2;
     /** Stopped by SIGTERM before the job ended: it goes back to the queue for the next attempt. */
     public static final int STOPPED = 143;
+    /** Set by an Indexed Job's controller (and the operator's pod template): this pod's shard. */
+    static final String COMPLETION_INDEX = "JOB_COMPLETION_INDEX";
 
     private Worker() {
     }
@@ -101,6 +106,22 @@ public final class Worker {
             closeTracing(tracing);
             closed.countDown();
         }
+    }
+
+    /**
+     * The shard an Indexed Job gave this pod ({@value #COMPLETION_INDEX}); empty when the API server
+     * has no Indexed Jobs (the variable is then empty) and the pod takes a free shard instead.
+     */
+    private static Optional<Integer> completionIndex(int parallelism) {
+        String value = System.getenv(COMPLETION_INDEX);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        int index = Integer.parseInt(value.strip());
+        if (index < 0 || index >= parallelism) {
+            throw new IllegalStateException(COMPLETION_INDEX + "=" + index + " is not a shard of " + parallelism);
+        }
+        return Optional.of(index);
     }
 
     /** Runs the job of {@code resource} on open engines; the exit code the pod ends with. */
@@ -170,6 +191,34 @@ public final class Worker {
             JobRecord registered = ((WorkerRegistration.Outcome.Registered) registration).job();
             status.progress(registered, registered.progress(), "waiting for the job", true);
             var run = new WorkerRun(store, events, resource, status, settings, clock, Instance.id(), loops);
+            int parallelism = cr.getSpec().parallelismOrDefault();
+            if (parallelism > 1) {
+                ShardedJobHandler handler = features.jobHandlers(clock).stream()
+                        .filter(h -> h.type() == registered.type() && h instanceof ShardedJobHandler)
+                        .map(ShardedJobHandler.class::cast).findFirst().orElseThrow();
+                Optional<Integer> index = completionIndex(parallelism);
+                LOG.info("job " + registered.id() + " (" + cr.getKind() + " " + cr.getMetadata().getName() + ") runs in "
+                        + parallelism + " shards; this pod: " + index.map(i -> "shard " + i).orElse("a free shard"));
+                var sharded = new ShardedRun(store, new JobShards(engines.db()), events, handler, platform.errors(),
+                        settings, clock, Instance.id(), parallelism,
+                        (j, percent, phase) -> status.progress(j, percent, phase, false));
+                return run.execute(registered.id(), new WorkerRun.Stoppable() {
+                    @Override
+                    public JobExecution.End run() {
+                        return sharded.run(registered, index);
+                    }
+
+                    @Override
+                    public void cancel() {
+                        sharded.cancel();
+                    }
+
+                    @Override
+                    public void shutDown() {
+                        sharded.shutDown();
+                    }
+                });
+            }
             Optional<JobRecord> claimed = run.claim(registered.id());
             if (claimed.isEmpty()) {
                 JobRecord now = store.get(registered.id()).orElseThrow();

@@ -84,9 +84,39 @@ final class WorkerRun {
         }
     }
 
+    /** A run this class drives: the whole job ({@link JobExecution}) or one shard of it. */
+    interface Stoppable {
+        JobExecution.End run();
+
+        /** The job was cancelled. */
+        void cancel();
+
+        /** The pod is stopping (SIGTERM) without a cancel. */
+        void shutDown();
+    }
+
     /** Runs the claimed job to its end; the exit code the pod ends with. */
     int execute(JobExecution execution) {
-        String jobId = execution.job().id();
+        return execute(execution.job().id(), new Stoppable() {
+            @Override
+            public JobExecution.End run() {
+                return execution.run();
+            }
+
+            @Override
+            public void cancel() {
+                execution.cancel();
+            }
+
+            @Override
+            public void shutDown() {
+                execution.shutDown();
+            }
+        });
+    }
+
+    /** Runs {@code execution} (of job {@code jobId}) to its end; the exit code the pod ends with. */
+    int execute(String jobId, Stoppable execution) {
         AutoCloseable cancelListener = events.listenAll(job -> {
             if (job.id().equals(jobId) && job.cancelRequested()) {
                 execution.cancel();
