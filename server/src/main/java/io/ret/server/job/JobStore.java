@@ -1,7 +1,6 @@
 package io.ret.server.job;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.Row;
 
 /**
  * The jobs table. Every state change is a conditional update (on the state it
@@ -221,7 +221,7 @@ public final class JobStore {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
-    static JobRecord map(ResultSet r) throws SQLException {
+    static JobRecord map(Row r) throws SQLException {
         return new JobRecord(
                 r.getString("id"),
                 JobType.valueOf(r.getString("type")),
