@@ -72,6 +72,8 @@ public final class JobStore {
      * so that checks and changes about one subject (is it idle? start a job) never interleave,
      * whichever server instance makes them. The action uses that connection only, so a burst of
      * callers holds one connection each. False, without running it, when the lock is not had in time.
+     * The lock belongs to a connection, so this is the JDBC connection reached through DbClient
+     * (whose single statements each take their own).
      */
     public boolean withSubjectLock(String subjectId, Duration wait, Database.Work<Void> action) {
         String name = "ret-subject:" + subjectId; // MariaDB allows 64 characters; ids are 36

@@ -28,6 +28,7 @@ public final class SessionStore {
                         + " uncompressed_bytes, outputs_dir, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 s.id(), s.ownerId(), s.fileName(), s.description(), s.kind(), s.state(), s.archiveBytes(),
                 s.uncompressedBytes(), s.outputsDir(), s.createdAt(), s.updatedAt());
+        // JDBC batches on the transaction's connection (reached through DbClient, which has no batch call)
         try (var ps = c.prepareStatement("INSERT INTO session_entries (session_id, ordinal, path, kind, size_bytes,"
                 + " compressed_bytes, skip_reason) VALUES (?,?,?,?,?,?,?)")) {
             int ordinal = 0;
