@@ -150,7 +150,7 @@ public final class Database implements AutoCloseable {
     public long insert(String sql, Object... params) {
         try (DbResultDml result = client.execute().createInsert(sql).params(values(params)).returnGeneratedKeys().insert();
              Stream<DbRow> keys = result.generatedKeys()) {
-            return keys.findFirst().map(key -> key.column(1).get(Number.class).longValue()).orElse(0L);
+            return keys.findFirst().map(key -> ((Number) key.column(1).get()).longValue()).orElse(0L);
         } catch (DbClientException e) {
             throw failure("insert failed", e);
         } catch (Exception e) { // DbResultDml.close declares Exception
