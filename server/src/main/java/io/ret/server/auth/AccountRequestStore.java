@@ -1,6 +1,5 @@
 package io.ret.server.auth;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.Row;
 
 /** The two request workflows decided by admins: password resets and limit increases. */
 public final class AccountRequestStore {
@@ -120,14 +120,14 @@ public final class AccountRequestStore {
         }
     }
 
-    private static ResetRequest mapReset(ResultSet r) throws SQLException {
+    private static ResetRequest mapReset(Row r) throws SQLException {
         return new ResetRequest(r.getString("id"), r.getString("user_id"), r.getString("username"),
                 r.getString("reason"), Status.valueOf(r.getString("status")), Database.instant(r, "created_at"),
                 r.getString("decided_by"), Database.instant(r, "decided_at"), r.getString("decision_note"),
                 r.getString("token_hash"), Database.instant(r, "token_expires_at"));
     }
 
-    private static LimitRequest mapLimit(ResultSet r) throws SQLException {
+    private static LimitRequest mapLimit(Row r) throws SQLException {
         return new LimitRequest(r.getString("id"), r.getString("user_id"), r.getString("username"),
                 new Account.Limits(r.getInt("max_sessions"), r.getLong("max_upload_bytes"), r.getInt("max_login_sessions")),
                 r.getString("reason"), Status.valueOf(r.getString("status")), Database.instant(r, "created_at"),

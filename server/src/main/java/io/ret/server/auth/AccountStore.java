@@ -1,6 +1,5 @@
 package io.ret.server.auth;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.Row;
 import io.ret.server.platform.security.Role;
 
 /** The users table. */
@@ -113,7 +113,7 @@ public final class AccountStore {
         return db.update("DELETE FROM users WHERE id = ?", id) > 0;
     }
 
-    static Account map(ResultSet r) throws SQLException {
+    static Account map(Row r) throws SQLException {
         return new Account(
                 r.getString("id"),
                 r.getString("username"),

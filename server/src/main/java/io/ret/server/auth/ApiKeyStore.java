@@ -1,12 +1,12 @@
 package io.ret.server.auth;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.Row;
 
 /** API keys of service accounts; only a SHA-256 of each key is stored. */
 public final class ApiKeyStore {
@@ -51,7 +51,7 @@ public final class ApiKeyStore {
         db.update("UPDATE api_keys SET last_used_at = ? WHERE id = ?", now, id);
     }
 
-    static ApiKey map(ResultSet r) throws SQLException {
+    static ApiKey map(Row r) throws SQLException {
         return new ApiKey(r.getString("id"), r.getString("prefix"), r.getString("key_hash"),
                 r.getString("service_account_id"), r.getString("description"), Database.instant(r, "created_at"),
                 r.getString("created_by"), Database.instant(r, "expires_at"), Database.instant(r, "last_used_at"),

@@ -1,12 +1,12 @@
 package io.ret.server.auth;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.Row;
 
 /**
  * Login sessions (one per signed-in device) and their refresh tokens. A
@@ -109,7 +109,7 @@ public final class LoginSessionStore {
                         + " AND revoked_at IS NULL AND id <> ?", now, reason, userId, keepId == null ? "" : keepId);
     }
 
-    static LoginSession map(ResultSet r) throws SQLException {
+    static LoginSession map(Row r) throws SQLException {
         return new LoginSession(r.getString("id"), r.getString("user_id"), r.getString("ip_address"),
                 r.getString("user_agent"), Database.instant(r, "created_at"), Database.instant(r, "last_used_at"),
                 Database.instant(r, "expires_at"), Database.instant(r, "revoked_at"));

@@ -44,7 +44,7 @@ public final class ComparisonStore {
         if (deltas.isEmpty()) {
             return;
         }
-        db.withConnection(c -> {
+        db.withConnection(c -> { // a JDBC batch on a connection reached through DbClient, which has no batch call
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO comparison_deltas (comparison_id, seq, file_ordinal,"
                     + " change_type, delta) VALUES (?,?,?,?,?)")) {
                 for (DeltaRecord d : deltas) {

@@ -1,7 +1,6 @@
 package io.ret.server.job;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +10,7 @@ import java.util.Optional;
 
 import io.ret.server.platform.db.Database;
 import io.ret.server.platform.trace.Tracing;
+import io.ret.server.platform.db.Row;
 
 /**
  * The jobs table. Every state change is a conditional update (on the state it
@@ -87,6 +87,8 @@ public final class JobStore {
      * so that checks and changes about one subject (is it idle? start a job) never interleave,
      * whichever server instance makes them. The action uses that connection only, so a burst of
      * callers holds one connection each. False, without running it, when the lock is not had in time.
+     * The lock belongs to a connection, so this is the JDBC connection reached through DbClient
+     * (whose single statements each take their own).
      */
     public boolean withSubjectLock(String subjectId, Duration wait, Database.Work<Void> action) {
         String name = "ret-subject:" + subjectId; // MariaDB allows 64 characters; ids are 36
@@ -245,7 +247,7 @@ public final class JobStore {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
-    static JobRecord map(ResultSet r) throws SQLException {
+    static JobRecord map(Row r) throws SQLException {
         return new JobRecord(
                 r.getString("id"),
                 JobType.valueOf(r.getString("type")),

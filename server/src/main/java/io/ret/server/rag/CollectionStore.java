@@ -1,12 +1,12 @@
 package io.ret.server.rag;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.Row;
 
 /** The collections, collection_grants and collection_sessions tables. */
 public final class CollectionStore {
@@ -90,7 +90,7 @@ public final class CollectionStore {
         return db.update("DELETE FROM collections WHERE id = ?", id) > 0;
     }
 
-    static CollectionRecord map(ResultSet r) throws SQLException {
+    static CollectionRecord map(Row r) throws SQLException {
         return new CollectionRecord(r.getString("id"), r.getString("owner_id"), r.getString("name"),
                 r.getString("description"), r.getString("embedding_model"), r.getInt("dimensions"),
                 Database.instant(r, "created_at"), Database.instant(r, "updated_at"));

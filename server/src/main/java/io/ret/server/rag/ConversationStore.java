@@ -1,12 +1,12 @@
 package io.ret.server.rag;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.Row;
 
 /** Conversations and their messages, per user. */
 public final class ConversationStore {
@@ -61,7 +61,7 @@ public final class ConversationStore {
         return db.update("DELETE FROM conversations WHERE id = ?", id) > 0;
     }
 
-    static ConversationRecord map(ResultSet r) throws SQLException {
+    static ConversationRecord map(Row r) throws SQLException {
         return new ConversationRecord(r.getString("id"), r.getString("owner_id"), r.getString("collection_id"),
                 r.getString("title"), Database.instant(r, "created_at"), Database.instant(r, "updated_at"));
     }

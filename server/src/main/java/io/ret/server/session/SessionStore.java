@@ -1,7 +1,6 @@
 package io.ret.server.session;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Optional;
 
 import io.ret.server.platform.db.Database;
 import io.ret.server.platform.db.JsonLists;
+import io.ret.server.platform.db.Row;
 import io.ret.server.session.archive.ArchiveKind;
 import io.ret.server.session.archive.EntryKind;
 import io.ret.server.session.archive.InventoryEntry;
@@ -28,6 +28,7 @@ public final class SessionStore {
                         + " uncompressed_bytes, outputs_dir, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 s.id(), s.ownerId(), s.fileName(), s.description(), s.kind(), s.state(), s.archiveBytes(),
                 s.uncompressedBytes(), s.outputsDir(), s.createdAt(), s.updatedAt());
+        // JDBC batches on the transaction's connection (reached through DbClient, which has no batch call)
         try (var ps = c.prepareStatement("INSERT INTO session_entries (session_id, ordinal, path, kind, size_bytes,"
                 + " compressed_bytes, skip_reason) VALUES (?,?,?,?,?,?,?)")) {
             int ordinal = 0;
@@ -139,7 +140,7 @@ public final class SessionStore {
         return Database.update(c, "DELETE FROM sessions WHERE id = ?", id) > 0;
     }
 
-    static SessionRecord map(ResultSet r) throws SQLException {
+    static SessionRecord map(Row r) throws SQLException {
         return new SessionRecord(r.getString("id"), r.getString("owner_id"), r.getString("file_name"),
                 r.getString("description"), ArchiveKind.valueOf(r.getString("kind")),
                 SessionRecord.State.valueOf(r.getString("state")), r.getLong("archive_bytes"),
@@ -147,7 +148,7 @@ public final class SessionStore {
                 Database.instant(r, "created_at"), Database.instant(r, "updated_at"));
     }
 
-    static OutputRecord mapOutput(ResultSet r) throws SQLException {
+    static OutputRecord mapOutput(Row r) throws SQLException {
         return new OutputRecord(r.getString("session_id"), r.getInt("ordinal"), r.getString("path"),
                 r.getString("source_path"), r.getString("table_name"), r.getLong("size_bytes"), r.getLong("row_count"),
                 JsonLists.strings(r.getString("columns")), r.getBytes("stats"));

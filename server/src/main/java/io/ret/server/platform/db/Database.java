@@ -9,25 +9,36 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-
-import javax.sql.DataSource;
+import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.DbResultDml;
+import io.helidon.dbclient.DbRow;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import org.flywaydb.core.Flyway;
 
 /**
- * The relational store: a HikariCP pool over MySQL (or MariaDB), schema by
- * Flyway, and a few helpers so stores read as SQL plus a row mapper.
+ * The relational store: Helidon DbClient over a HikariCP pool on MySQL (or MariaDB), schema by
+ * Flyway, and a few helpers so stores read as SQL plus a row mapper. Single statements run
+ * through DbClient (its pool, parameter binding and rows); transactions and {@link #withConnection}
+ * work get a JDBC connection from DbClient, because their work needs one connection across
+ * statements that DbClient's own transaction cannot share (batches, the named lock, calls
+ * into several stores) and the deadlock retry needs the SQLState.
  */
 public final class Database implements AutoCloseable {
-    private final HikariDataSource pool;
+    private final HikariConnectionPool pool;
+    private final DbClient client;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariConnectionPool pool) {
         this.pool = pool;
+        this.client = JdbcClientBuilder.create().connectionPool(pool).build();
     }
 
     /**
@@ -49,7 +60,7 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
         config.setValidationTimeout(Math.max(250, Math.min(connectTimeout.toMillis(), 2000)));
         config.setInitializationFailTimeout(-1);
-        return new Database(new HikariDataSource(config));
+        return new Database(new HikariConnectionPool(new HikariDataSource(config)));
     }
 
     /** UTC on the wire and in the session, so instants round-trip exactly. */
@@ -73,7 +84,7 @@ public final class Database implements AutoCloseable {
         while (true) {
             try {
                 Flyway.configure()
-                        .dataSource(pool)
+                        .dataSource(pool.dataSource())
                         .locations("classpath:db/migration")
                         .connectRetries(0)
                         .load()
@@ -88,22 +99,21 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    public DataSource dataSource() {
-        return pool;
-    }
-
-    /** A cheap round trip, for health checks. */
+    /**
+     * DbClient's health check, feeding readiness: a round trip through its pool. (Helidon's
+     * {@code helidon-dbclient-health} module, which does the same, is not served here.)
+     */
     public boolean isReachable() {
-        try (Connection c = pool.getConnection()) {
-            return c.isValid(2);
-        } catch (SQLException e) {
+        try {
+            return client.execute().get("SELECT 1").isPresent();
+        } catch (RuntimeException e) {
             return false;
         }
     }
 
     @FunctionalInterface
     public interface RowMapper<T> {
-        T map(ResultSet row) throws SQLException;
+        T map(Row row) throws SQLException;
     }
 
     @FunctionalInterface
@@ -112,7 +122,19 @@ public final class Database implements AutoCloseable {
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
-        return DatabaseSpans.statement(sql, () -> withConnection(c -> query(c, sql, mapper, params)));
+        return DatabaseSpans.statement(sql, () -> queryUntraced(sql, mapper, params));
+    }
+
+    private <T> List<T> queryUntraced(String sql, RowMapper<T> mapper, Object... params) {
+        try (Stream<DbRow> rows = client.execute().query(sql, values(params))) {
+            List<T> out = new ArrayList<>();
+            for (Iterator<DbRow> i = rows.iterator(); i.hasNext(); ) {
+                out.add(mapper.map(Row.of(i.next())));
+            }
+            return out;
+        } catch (SQLException | DbClientException e) {
+            throw failure("query failed", e);
+        }
     }
 
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
@@ -121,24 +143,64 @@ public final class Database implements AutoCloseable {
     }
 
     public int update(String sql, Object... params) {
-        return DatabaseSpans.statement(sql, () -> withConnection(c -> update(c, sql, params)));
+        return DatabaseSpans.statement(sql, () -> updateUntraced(sql, params));
     }
 
-    /** Runs an INSERT and returns the generated key. */
-    public long insert(String sql, Object... params) {
-        return DatabaseSpans.statement(sql, () -> withConnection(c -> insert(c, sql, params)));
+    private int updateUntraced(String sql, Object... params) {
+        try {
+            return (int) client.execute().dml(sql, values(params));
+        } catch (DbClientException e) {
+            throw failure("update failed", e);
+        }
     }
 
+    /** Runs work on one JDBC connection reached through DbClient (see the class comment for why). */
     public <T> T withConnection(Work<T> work) {
         return DatabaseSpans.unit("connection", () -> onConnection(work));
     }
 
     private <T> T onConnection(Work<T> work) {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = connection()) {
             return work.run(c);
         } catch (SQLException e) {
             throw new DataAccessException("database call failed", e);
         }
+    }
+
+    private Connection connection() {
+        try {
+            return client.unwrap(Connection.class);
+        } catch (DbClientException e) {
+            throw failure("no connection", e);
+        }
+    }
+
+    /** DbClient wraps the driver's SQLException; stores and the error mapper look at that. */
+    private static RuntimeException failure(String what, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return new DataAccessException(what, sql);
+            }
+        }
+        return e instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(what, e);
+    }
+
+    /** Domain values as the JDBC types DbClient binds: instants as timestamps, enums by name. */
+    private static Object[] values(Object... params) {
+        Object[] out = new Object[params.length];
+        for (int i = 0; i < params.length; i++) {
+            out[i] = value(params[i]);
+        }
+        return out;
+    }
+
+    private static Object value(Object param) {
+        return switch (param) {
+            case Instant instant -> Timestamp.from(instant);
+            case Enum<?> constant -> constant.name();
+            case Optional<?> optional -> value(optional.orElse(null));
+            case null, default -> param;
+        };
     }
 
     /** Times a transaction InnoDB chose as a deadlock victim is run again before the failure is passed on. */
@@ -156,7 +218,7 @@ public final class Database implements AutoCloseable {
 
     private <T> T transactionWithRetries(Work<T> work) {
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = pool.getConnection()) {
+            try (Connection c = connection()) { // JDBC: the deadlock retry needs the SQLState of the failed commit
                 c.setAutoCommit(false);
                 try {
                     T result = work.run(c);
@@ -187,8 +249,9 @@ public final class Database implements AutoCloseable {
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 List<T> out = new ArrayList<>();
+                Row row = Row.of(rs);
                 while (rs.next()) {
-                    out.add(mapper.map(rs));
+                    out.add(mapper.map(row));
                 }
                 return out;
             }
@@ -202,36 +265,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    public static long insert(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-            bind(ps, params);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                return keys.next() ? keys.getLong(1) : 0L;
-            }
-        }
-    }
-
+    /** Binds parameters on a JDBC statement (batches, and statements on a transaction's connection). */
     public static void bind(PreparedStatement ps, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
-            bindOne(ps, i + 1, params[i]);
-        }
-    }
-
-    private static void bindOne(PreparedStatement ps, int index, Object value) throws SQLException {
-        switch (value) {
-            case null -> ps.setObject(index, null);
-            case Instant instant -> ps.setTimestamp(index, Timestamp.from(instant));
-            case Enum<?> constant -> ps.setString(index, constant.name());
-            case Optional<?> optional -> bindOne(ps, index, optional.orElse(null));
-            default -> ps.setObject(index, value);
+            ps.setObject(i + 1, value(params[i]));
         }
     }
 
     /** Reads a nullable DATETIME column as an instant (the session runs in UTC). */
-    public static Instant instant(ResultSet row, String column) throws SQLException {
-        Timestamp t = row.getTimestamp(column);
-        return t == null ? null : t.toInstant();
+    public static Instant instant(Row row, String column) throws SQLException {
+        return row.getInstant(column);
     }
 
     private static void sleep(Duration d) {
@@ -245,6 +288,6 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        client.close(); // closes the pool
     }
 }

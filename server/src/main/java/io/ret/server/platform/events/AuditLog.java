@@ -1,6 +1,5 @@
 package io.ret.server.platform.events;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.Row;
 import io.ret.server.platform.grpc.RequestContext;
 import io.ret.server.platform.security.Principal;
 
@@ -64,7 +64,7 @@ public final class AuditLog {
         return db.query(q.sql("SELECT * FROM audit_events", limit), AuditLog::map, q.params.toArray());
     }
 
-    private static Event map(ResultSet r) throws SQLException {
+    private static Event map(Row r) throws SQLException {
         return new Event(r.getLong("id"), Database.instant(r, "time"), r.getString("actor_id"),
                 r.getString("actor_name"), r.getString("area"), r.getString("action"), r.getString("target"),
                 Outcome.valueOf(r.getString("outcome")), r.getString("peer_address"), r.getString("correlation_id"),

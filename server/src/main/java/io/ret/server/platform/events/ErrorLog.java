@@ -1,6 +1,5 @@
 package io.ret.server.platform.events;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.Row;
 
 /**
  * Unexpected errors, one row each: where (rpc, job, startup), which method,
@@ -48,7 +48,7 @@ public final class ErrorLog {
         return db.query(q.sql("SELECT * FROM error_events", limit), ErrorLog::map, q.params.toArray());
     }
 
-    private static Event map(ResultSet r) throws SQLException {
+    private static Event map(Row r) throws SQLException {
         return new Event(r.getLong("id"), Database.instant(r, "time"), r.getString("phase"), r.getString("method"),
                 r.getString("principal_id"), r.getString("error_type"), r.getString("message"),
                 r.getString("correlation_id"), r.getString("instance"));

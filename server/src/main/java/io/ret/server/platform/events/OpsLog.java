@@ -1,6 +1,5 @@
 package io.ret.server.platform.events;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -10,6 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.ret.server.platform.db.Database;
+import io.ret.server.platform.db.Row;
 
 /**
  * Significant operational events: start-up, shutdown, dependencies lost and
@@ -80,7 +80,7 @@ public final class OpsLog {
         return db.query(q.sql("SELECT * FROM ops_events", limit), OpsLog::map, q.params.toArray());
     }
 
-    private static Event map(ResultSet r) throws SQLException {
+    private static Event map(Row r) throws SQLException {
         return new Event(r.getLong("id"), Database.instant(r, "time"), r.getString("area"), r.getString("action"),
                 Severity.valueOf(r.getString("level")), r.getString("message"), r.getString("instance"));
     }
