@@ -23,7 +23,7 @@ public final class CrdGeneration {
     }
 
     /** @param args the output directory */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         List<String> declared = Arrays.stream(RetJob.class.getAnnotationsByType(AdditionalPrinterColumn.class))
                 .map(AdditionalPrinterColumn::jsonPath).toList();
         Comparator<CustomResourceColumnDefinition> asDeclared = Comparator.comparingInt(c -> {
@@ -42,7 +42,7 @@ public final class CrdGeneration {
                         return crd;
                     }
                 })
-                .inOutputDir(Path.of(args[0]).toFile())
+                .inOutputDir(java.nio.file.Files.createDirectories(Path.of(args[0])).toFile())
                 .detailedGenerate();
         generated.getCRDDetailsPerNameAndVersion().forEach((name, versions) -> versions.forEach((version, info) ->
                 System.out.println("Generated CRD " + name + " " + version + " -> " + info.getFilePath())));
