@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.zip.CRC32;
 
+import io.ret.server.session.archive.EntryNames;
+
 /**
  * Names and creates the CSV files of one conversion inside its output directory, and
  * remembers each file and directory it made so that a failed file, or a failed or
@@ -54,8 +56,9 @@ final class OutputFiles {
         int slash = sourcePath.lastIndexOf('/');
         String directory = sourcePath.substring(0, slash + 1);
         String base = sourcePath.substring(slash + 1);
-        if (base.toLowerCase(Locale.ROOT).endsWith(".xml")) {
-            base = base.substring(0, base.length() - 4);
+        String extension = EntryNames.xmlExtension(base);
+        if (extension != null) {
+            base = base.substring(0, base.length() - extension.length());
         }
         String name = fit(table.isEmpty() ? base : base + "." + safe(table));
         String candidate = directory + name + ".csv";

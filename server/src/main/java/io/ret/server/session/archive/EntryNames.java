@@ -1,9 +1,10 @@
 package io.ret.server.session.archive;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Entry-name checks (zip-slip and friends) and what each name is taken for. */
-final class EntryNames {
+public final class EntryNames {
 
     private EntryNames() {
     }
@@ -87,14 +88,31 @@ final class EntryNames {
         return null;
     }
 
+    /**
+     * Extensions of XML formats people export under their own names (OpenStreetMap, GPS tracks,
+     * Google Earth, XBRL filings) besides {@code .xml}: the same parser reads them all.
+     */
+    public static final List<String> XML_EXTENSIONS = List.of(".xml", ".osm", ".gpx", ".kml", ".xbrl");
+
     /** XML or CSV by extension, ignoring case; null for anything else. */
     static EntryKind kindOf(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".xml")) {
+        if (xmlExtension(lower) != null) {
             return EntryKind.XML;
         }
         if (lower.endsWith(".csv")) {
             return EntryKind.CSV;
+        }
+        return null;
+    }
+
+    /** The XML extension the name ends with (any case), or null. */
+    public static String xmlExtension(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (String extension : XML_EXTENSIONS) {
+            if (lower.endsWith(extension)) {
+                return extension;
+            }
         }
         return null;
     }

@@ -31,6 +31,7 @@ class ArchiveInspectorTest {
         entries.put("data/", "");
         entries.put("data/b.XML", "<r/>");
         entries.put("data/a.xml", "<r><v>1</v></r>");
+        entries.put("data/map.osm", "<osm/>");
         entries.put("__MACOSX/data/._a.xml", "junk");
         entries.put(".DS_Store", "junk");
         entries.put("data/notes.txt", "text");
@@ -40,7 +41,7 @@ class ArchiveInspectorTest {
         Inventory inventory = ArchiveInspector.inspect(zip, DEFAULTS);
 
         assertThat(inventory.kind()).isEqualTo(ArchiveKind.XML);
-        assertThat(inventory.uncompressedBytes()).isEqualTo(4 + 15);
+        assertThat(inventory.uncompressedBytes()).isEqualTo(4 + 15 + 6);
         assertThat(inventory.entries())
                 .extracting(InventoryEntry::path, InventoryEntry::kind, InventoryEntry::sizeBytes, InventoryEntry::skipReason)
                 .containsExactly(
@@ -51,6 +52,7 @@ class ArchiveInspectorTest {
                         tuple("data/b.XML", EntryKind.XML, 4L, null),
                         tuple("data/extra.csv", EntryKind.SKIPPED, 0L,
                                 "CSV file in an XML archive: only the XML files are converted"),
+                        tuple("data/map.osm", EntryKind.XML, 6L, null),
                         tuple("data/notes.txt", EntryKind.SKIPPED, 0L, "not an XML or CSV file"));
     }
 
