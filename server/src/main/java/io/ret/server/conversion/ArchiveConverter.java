@@ -33,11 +33,15 @@ import io.ret.server.session.archive.InventoryEntry;
  * everything it wrote) only when the archive is refused, a limit is crossed while
  * reading, the output cannot be written, or it is cancelled.
  *
- * <p>Files are scanned (the first pass, about three quarters of the work) by up to one
- * thread per core, at most four, while the calling thread writes the tables of the
- * scanned files in path order. Scanners run at most one file more than their number
- * ahead of the writer, so few spill files exist at once. Outputs are named and written
- * in path order, so the result does not depend on timing.
+ * <p>Three passes: files are scanned into spill files by up to one thread per core, at
+ * most four, and their shapes merged in path order; once every file is read, the tables
+ * are planned and the calling thread replays every spill to find the keys, counting each
+ * file's rows; then the files are written by up to one thread per core again, each into
+ * part files of its own, with the row ids a single writer would have given (they go on
+ * from the rows of the files before), while the calling thread puts the parts together
+ * in path order. Writers run at most twice their number of files ahead of it, so few
+ * parts exist at once. Outputs are named and assembled in path order, so the result does
+ * not depend on timing or the number of threads.
  * Thread-safe: each call is independent.
  */
 public final class ArchiveConverter {
@@ -57,17 +61,20 @@ public final class ArchiveConverter {
 
     private final ConversionOptions options;
     private final ArchiveLimits limits;
-    private final int maxScanners;
+    private final int maxThreads;
 
     public ArchiveConverter(ConversionOptions options, ArchiveLimits limits) {
         this(options, limits, Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4));
     }
 
-    /** With at most {@code maxScanners} scanning threads (tests use this to force more than the cores). */
-    ArchiveConverter(ConversionOptions options, ArchiveLimits limits, int maxScanners) {
+    /**
+     * With at most {@code maxThreads} scanning threads and as many writing ones (tests use this
+     * to force more than the cores, or one).
+     */
+    ArchiveConverter(ConversionOptions options, ArchiveLimits limits, int maxThreads) {
         this.options = options;
         this.limits = limits;
-        this.maxScanners = maxScanners;
+        this.maxThreads = maxThreads;
     }
 
     /**
@@ -95,7 +102,38 @@ public final class ArchiveConverter {
     }
 
     /** A file read, measured and merged into its record type's archive-wide schema. */
-    private record Prepared(InventoryEntry entry, Path spill, Schema.FileMap map) {
+    private static final class Prepared {
+        final InventoryEntry entry;
+        final Path spill;
+        final Schema.FileMap map;
+        /** Per table index, the file's rows; counted by the key check. */
+        long[] rows;
+
+        Prepared(InventoryEntry entry, Path spill, Schema.FileMap map) {
+            this.entry = entry;
+            this.spill = spill;
+            this.map = map;
+        }
+
+        InventoryEntry entry() {
+            return entry;
+        }
+
+        Path spill() {
+            return spill;
+        }
+
+        Schema.FileMap map() {
+            return map;
+        }
+    }
+
+    /** One file of the write pass, and the last row id of each table in the files before it. */
+    private record Job(Group group, Prepared file, long[] lastIds) {
+    }
+
+    /** What a writing thread hands back, in file order: the file's parts, or why it stopped. */
+    private record Written(TableWriter.FileTables tables, Throwable failure) {
     }
 
     /** The files of one document element: one record type, one plan. */
@@ -143,7 +181,7 @@ public final class ArchiveConverter {
             Map<String, Group> groups, List<FileFailure> failures) throws IOException {
         progress.filesDone(0, xmlFiles.size());
         FileConverter converter = new FileConverter(options, progress, outDir);
-        int scanners = Math.clamp(xmlFiles.size(), 1, maxScanners);
+        int scanners = Math.clamp(xmlFiles.size(), 1, maxThreads);
         ScanSlots<Step> slots = new ScanSlots<>(xmlFiles.size(), Math.max(scanners + 1, xmlFiles.size()));
         List<Thread> scanning = new ArrayList<>();
         for (int i = 1; i <= scanners; i++) {
@@ -210,7 +248,10 @@ public final class ArchiveConverter {
         }
     }
 
-    /** Second pass: replays every file to find the keys; a file that cannot be replayed fails alone here. */
+    /**
+     * Second pass: replays every file to find the keys, and counts each file's rows per table
+     * (the write pass numbers rows from them); a file that cannot be replayed fails alone here.
+     */
     private void checkKeys(Map<String, Group> groups, List<FileFailure> failures, SerialProgress progress)
             throws IOException {
         for (Group group : groups.values()) {
@@ -225,8 +266,13 @@ public final class ArchiveConverter {
                 Prepared file = it.next();
                 progress.phase("checking keys in " + file.entry().path());
                 detector.file(file.entry().path());
+                long[] before = replay.lastIds();
                 try (SpillReader spill = new SpillReader(Files.newInputStream(file.spill()))) {
                     replay.replay(spill, file.map(), detector);
+                    file.rows = replay.lastIds();
+                    for (int table = 0; table < before.length; table++) {
+                        file.rows[table] -= before[table];
+                    }
                 } catch (FileConversionException e) {
                     deleteQuietly(file.spill());
                     failures.add(e.toFailure(file.entry().path()));
@@ -242,7 +288,10 @@ public final class ArchiveConverter {
         }
     }
 
-    /** Third pass: writes the tables and the schema beside them. */
+    /**
+     * Third pass: writes the files (several threads, each file into parts of its own), puts
+     * the parts together in path order, and writes the schema beside the tables.
+     */
     private ConversionSummary write(Map<String, Group> groups, List<InventoryEntry> xmlFiles,
             List<FileFailure> failures, OutputFiles files, SerialProgress progress) throws IOException {
         int filesTotal = xmlFiles.size();
@@ -250,36 +299,65 @@ public final class ArchiveConverter {
         for (int i = 0; i < xmlFiles.size(); i++) {
             order.put(xmlFiles.get(i).path(), i);
         }
+        List<Job> jobs = new ArrayList<>();
+        for (Group group : groups.values()) {
+            long[] lastIds = new long[group.plan.tables.size()];
+            for (Prepared file : group.files) {
+                if (options.layout() == Layout.PER_FILE) {
+                    jobs.add(new Job(group, file, new long[lastIds.length])); // rows numbered per file
+                    continue;
+                }
+                jobs.add(new Job(group, file, lastIds.clone()));
+                for (int table = 0; table < lastIds.length; table++) {
+                    lastIds[table] += file.rows[table];
+                }
+            }
+        }
+        int writers = Math.clamp(jobs.size(), 1, maxThreads);
+        ScanSlots<Written> slots = new ScanSlots<>(jobs.size(), 2 * writers);
+        List<Thread> writing = new ArrayList<>();
+        Map<Group, TableAssembler> assemblers = new LinkedHashMap<>();
+        int succeeded = 0;
+        try {
+            for (int i = 1; i <= writers && !jobs.isEmpty(); i++) {
+                writing.add(Thread.ofPlatform().name("ret-convert-write-" + i).daemon()
+                        .start(() -> writeFiles(jobs, slots, files.outDir(), progress)));
+            }
+            for (Group group : groups.values()) {
+                assemblers.put(group, new TableAssembler(group.plan, options.layout(), files));
+            }
+            for (int i = 0; i < jobs.size(); i++) {
+                Written written = take(slots, i, progress);
+                if (written.failure() != null) {
+                    throw rethrow(written.failure());
+                }
+                Job job = jobs.get(i);
+                assemblers.get(job.group()).add(written.tables());
+                Files.deleteIfExists(job.file().spill());
+                progress.written(job.file().entry().sizeBytes());
+                succeeded++;
+            }
+            for (TableAssembler assembler : assemblers.values()) {
+                assembler.finish();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            progress.stop(); // the writers give up at their next check
+            throw e;
+        } finally {
+            List<Written> neverTaken = slots.stop(); // a writer still at work deletes its own parts
+            writing.forEach(ArchiveConverter::join);
+            for (Written left : neverTaken) {
+                if (left.tables() != null) {
+                    left.tables().discard();
+                }
+            }
+            assemblers.values().forEach(TableAssembler::abandon);
+        }
         List<TableOutput> outputs = new ArrayList<>();
         List<TableSchema> tables = new ArrayList<>();
-        int succeeded = 0;
-        for (Group group : groups.values()) {
-            TableWriter writer = new TableWriter(group.plan, options.layout(), files);
-            RowReplay replay = new RowReplay(group.plan, options, progress);
-            try {
-                for (Prepared file : group.files) {
-                    progress.phase("writing " + file.entry().path());
-                    writer.beginFile(file.entry().path(), file.map());
-                    if (options.layout() == Layout.PER_FILE) {
-                        replay.restartIds();
-                    }
-                    try (SpillReader spill = new SpillReader(Files.newInputStream(file.spill()))) {
-                        replay.replay(spill, file.map(), writer);
-                    } catch (FileConversionException e) {
-                        throw new IOException("file " + file.entry().path() + " failed on its second reading: "
-                                + e.getMessage(), e);
-                    }
-                    writer.endFile();
-                    Files.deleteIfExists(file.spill());
-                    progress.written(file.entry().sizeBytes());
-                    succeeded++;
-                }
-                writer.finish();
-            } finally {
-                writer.abandon();
-            }
-            outputs.addAll(writer.outputs());
-            tables.addAll(writer.schemas());
+        for (TableAssembler assembler : assemblers.values()) {
+            outputs.addAll(assembler.outputs());
+            tables.addAll(assembler.schemas());
         }
         DataPackage schema = new DataPackage(options.layout(), tables);
         if (!outputs.isEmpty()) {
@@ -290,6 +368,51 @@ public final class ArchiveConverter {
         failures.sort(Comparator.comparingInt(f -> order.getOrDefault(f.path(), Integer.MAX_VALUE)));
         return new ConversionSummary(filesTotal, succeeded, filesTotal - succeeded, rows, bytes, outputs, failures,
                 schema, PreviousLayout.changes(options.previousLayout(), schema));
+    }
+
+    /** A writing thread: claims files in order and writes their parts until none is left or the conversion stops. */
+    private void writeFiles(List<Job> jobs, ScanSlots<Written> slots, Path partDir, SerialProgress progress) {
+        for (int job; (job = slots.claim()) >= 0; ) {
+            Written written = writeFile(jobs.get(job), partDir, progress);
+            if (written.failure() != null) {
+                slots.closeClaims();
+            }
+            if (!slots.put(job, written)) {
+                if (written.tables() != null) {
+                    written.tables().discard();
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * One file's third pass, on a replay of its own that numbers rows on from the files before.
+     * The file was replayed by the key check already, so any failure now stops the conversion.
+     */
+    private Written writeFile(Job job, Path partDir, SerialProgress progress) {
+        Prepared file = job.file();
+        TablePlan plan = job.group().plan;
+        TableWriter writer = new TableWriter(plan, options.layout(), partDir);
+        try {
+            if (progress.cancelled()) {
+                throw new ConversionCancelledException();
+            }
+            progress.phase("writing " + file.entry().path());
+            RowReplay replay = new RowReplay(plan, options, progress);
+            replay.continueIds(job.lastIds());
+            writer.beginFile(file.entry().path(), file.map());
+            try (SpillReader spill = new SpillReader(Files.newInputStream(file.spill()))) {
+                replay.replay(spill, file.map(), writer);
+            } catch (FileConversionException e) {
+                throw new IOException("file " + file.entry().path() + " failed on its second reading: "
+                        + e.getMessage(), e);
+            }
+            return new Written(writer.endFile(), null);
+        } catch (IOException | RuntimeException | Error e) {
+            writer.abandon();
+            return new Written(null, e);
+        }
     }
 
     private static void fail(List<Prepared> files, FileConversionException e, List<FileFailure> failures) {
@@ -332,9 +455,9 @@ public final class ArchiveConverter {
         }
     }
 
-    private static Step take(ScanSlots<Step> slots, int file, SerialProgress progress) {
+    private static <T> T take(ScanSlots<T> slots, int file, SerialProgress progress) {
         try {
-            Step step;
+            T step;
             while ((step = slots.poll(file, 50)) == null) {
                 if (progress.cancelled()) {
                     throw new ConversionCancelledException();

@@ -38,6 +38,16 @@ final class ColumnStats {
         possible &= INTEGER | DECIMAL;
     }
 
+    /**
+     * Adds what {@code other} saw, as if its values had come here: a type holds while every value
+     * parses as it, so the order in which the values come does not matter.
+     */
+    void merge(ColumnStats other) {
+        possible &= other.possible;
+        seen |= other.seen;
+        nulls += other.nulls;
+    }
+
     ColumnType type() {
         if (!seen || possible == 0) {
             return ColumnType.STRING;

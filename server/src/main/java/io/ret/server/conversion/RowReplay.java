@@ -11,7 +11,8 @@ import io.ret.server.conversion.schema.Layout;
  * table holds one open row (a table never nests in itself), which is handed to
  * {@link Rows#closed} when its element ends, so rows come in document order and children
  * before their parent row. Used twice: by {@link KeyDetector} to learn keys and by
- * {@link TableWriter} to write. Row ids go on across the files of one replay. A replay
+ * {@link TableWriter} to write. Row ids go on across the files of one replay, or from where
+ * {@link #continueIds} says (the write pass replays files on several threads). A replay
  * that reads only some cells (the key check reads only the key candidates) skips the bytes
  * of the others, counting their length so that a too-long cell fails the same way.
  */
@@ -172,10 +173,23 @@ final class RowReplay {
         this.lines = options.layout() == Layout.MERGED;
     }
 
-    /** Starts the row ids of every table again at 1 (the per-file layout numbers rows per file). */
-    void restartIds() {
-        for (Row row : rowsOf) {
-            row.id = 0;
+    /** Per table index, the {@code _id} of the table's last row so far (0 before any). */
+    long[] lastIds() {
+        long[] ids = new long[rowsOf.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rowsOf[i].id;
+        }
+        return ids;
+    }
+
+    /**
+     * Numbers the next rows of every table on from {@code lastIds} (as {@link #lastIds}): a replay
+     * of one file gives the ids a replay of every file before it would have, all zeros restarting
+     * at 1 (the per-file layout numbers rows per file).
+     */
+    void continueIds(long[] lastIds) {
+        for (int i = 0; i < rowsOf.length; i++) {
+            rowsOf[i].id = lastIds[i];
         }
     }
 

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hands the results of files scanned by several threads to the one thread that writes
- * them, in file order. Scanners claim files in order, at most {@code lookAhead} ahead of
- * the writer, so the spill files waiting on disk stay few whatever the archive's size.
+ * Hands the results of files worked on by several threads (scanned, or written into parts)
+ * to the one thread that takes them, in file order. Workers claim files in order, at most
+ * {@code lookAhead} ahead of the taker, so the files waiting on disk (spills, parts) stay few
+ * whatever the archive's size.
  *
  * @param <T> a file's result
  */

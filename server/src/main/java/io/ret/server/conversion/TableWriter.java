@@ -8,16 +8,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import io.ret.server.conversion.schema.ColumnRole;
-import io.ret.server.conversion.schema.ColumnSchema;
-import io.ret.server.conversion.schema.ColumnType;
 import io.ret.server.conversion.schema.Layout;
-import io.ret.server.conversion.schema.TableSchema;
 
 /**
- * Writes the rows of a {@link RowReplay} as RFC 4180 CSV (UTF-8, CRLF, quotes only where
- * needed), one file per table for the archive (merged layout) or per table and XML file
- * (per-file layout), and learns each column's type and empty cells for the schema.
+ * Writes the rows of one file's {@link RowReplay} as RFC 4180 CSV (UTF-8, CRLF, quotes only
+ * where needed) into one part file per table, and learns each column's type and empty cells;
+ * {@link TableAssembler} then puts the parts of every file together in file order. So the
+ * files of an archive are written by several threads at once, each with its own writer and
+ * replay, and give the bytes one thread would have. A part is the table's whole file (header
+ * included) in the per-file layout, and the file's rows only in the merged layout, where a
+ * table's part is made with its first row.
  *
  * <p>A child row carries its parent row's natural key, which may stand in the parent
  * element after the child (an {@code <id>} after the lines). So rows of tables with a
@@ -62,21 +62,39 @@ final class TableWriter implements RowReplay.Rows {
             long position, Value[] cells) {
     }
 
-    /** One CSV file being written. */
+    /**
+     * What one table got from one file: a part file (in the output directory, a hidden
+     * temporary name), its data rows and its columns' statistics.
+     */
+    record Part(TablePlan.Table table, Path file, long rows, ColumnStats[] stats) {
+    }
+
+    /** The parts of one file, in table order; the caller's to move or delete. */
+    record FileTables(String source, List<Part> parts) {
+
+        /** Deletes the parts (the conversion is failing). */
+        void discard() {
+            for (Part part : parts) {
+                try {
+                    Files.deleteIfExists(part.file());
+                } catch (IOException e) {
+                    // removed with the staging directory
+                }
+            }
+        }
+    }
+
+    /** One part file being written. */
     private static final class Sink {
         final TablePlan.Table table;
-        final String path;
-        final String sourceFile;
         final Path file;
         final CsvOutput csv;
         final ColumnStats[] stats;
         long rows;
         int at;
 
-        Sink(TablePlan.Table table, String path, String sourceFile, Path file) throws IOException {
+        Sink(TablePlan.Table table, Path file, boolean withHeader) throws IOException {
             this.table = table;
-            this.path = path;
-            this.sourceFile = sourceFile;
             this.file = file;
             this.csv = new CsvOutput(Files.newOutputStream(file));
             List<String> header = table.header();
@@ -84,7 +102,9 @@ final class TableWriter implements RowReplay.Rows {
             for (int i = 0; i < stats.length; i++) {
                 stats[i] = new ColumnStats();
             }
-            csv.header(header);
+            if (withHeader) {
+                csv.header(header);
+            }
         }
 
         void number(long value) throws IOException {
@@ -109,38 +129,32 @@ final class TableWriter implements RowReplay.Rows {
 
     private final TablePlan plan;
     private final Layout layout;
-    private final OutputFiles files;
+    /** Where the parts go: the output directory, so that a part becomes an output by a rename or a copy in place. */
+    private final Path partDir;
     private final Sink[] sinks;
     /** Per table: its rows are written when they end, since the keys they copy are known by then. */
     private final boolean[] direct;
     private final byte[] digits = new byte[20];
-    private final List<Sink> finished = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
     private int openKeyRoots;
+    private String source;
     private byte[] sourceBytes;
     private boolean sourceQuoted;
 
-    TableWriter(TablePlan plan, Layout layout, OutputFiles files) throws IOException {
+    TableWriter(TablePlan plan, Layout layout, Path partDir) {
         this.plan = plan;
         this.layout = layout;
-        this.files = files;
+        this.partDir = partDir;
         this.sinks = new Sink[plan.tables.size()];
         this.direct = new boolean[plan.tables.size()];
         for (TablePlan.Table table : plan.tables) {
             direct[table.index] = table.parentKey.isEmpty() || ancestorKeysKnownAtStart(table);
         }
-        if (layout == Layout.MERGED) {
-            for (TablePlan.Table table : plan.tables) {
-                if (table.written()) {
-                    String path = files.reserveTable(table.name);
-                    sinks[table.index] = new Sink(table, path, "", files.create(path));
-                }
-            }
-        }
     }
 
-    /** Starts a file: per file, creates the files of the tables it has. */
+    /** Starts a file: per file, makes the parts (headers) of the tables it has. */
     void beginFile(String source, Schema.FileMap map) throws IOException {
+        this.source = source;
         this.sourceBytes = source.getBytes(StandardCharsets.UTF_8);
         this.sourceQuoted = CsvField.needsQuotes(sourceBytes, 0, sourceBytes.length);
         if (layout == Layout.PER_FILE) {
@@ -150,32 +164,40 @@ final class TableWriter implements RowReplay.Rows {
             }
             for (TablePlan.Table table : plan.tables) {
                 if (table.written() && present[table.root.id]) {
-                    String path = files.reserve(source, table.local);
-                    sinks[table.index] = new Sink(table, path, source, files.create(path));
+                    sinks[table.index] = newSink(table);
                 }
             }
         }
     }
 
-    /** Ends a file: per file, closes its tables. */
-    void endFile() throws IOException {
-        if (layout == Layout.PER_FILE) {
-            closeSinks();
+    private Sink newSink(TablePlan.Table table) throws IOException {
+        Path file = Files.createTempFile(partDir, ".ret-part-", ".tmp");
+        try {
+            return new Sink(table, file, layout == Layout.PER_FILE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
         }
     }
 
-    /** Ends the archive: closes what is open. */
-    void finish() throws IOException {
-        closeSinks();
+    /** The sink of a table's rows, made with its first row in the merged layout; null for a table not written. */
+    private Sink sink(TablePlan.Table table) throws IOException {
+        Sink sink = sinks[table.index];
+        if (sink == null && layout == Layout.MERGED && table.written()) {
+            sink = sinks[table.index] = newSink(table);
+        }
+        return sink;
     }
 
-    private void closeSinks() throws IOException {
+    /** Ends the file: closes its parts and hands them over. */
+    FileTables endFile() throws IOException {
+        List<Part> parts = new ArrayList<>();
         IOException failure = null;
         for (int i = 0; i < sinks.length; i++) {
-            if (sinks[i] != null) {
+            Sink sink = sinks[i];
+            if (sink != null) {
                 try {
-                    sinks[i].csv.close();
-                    finished.add(sinks[i]);
+                    sink.csv.close();
                 } catch (IOException e) {
                     if (failure == null) {
                         failure = e;
@@ -183,20 +205,29 @@ final class TableWriter implements RowReplay.Rows {
                         failure.addSuppressed(e);
                     }
                 }
+                parts.add(new Part(sink.table, sink.file, sink.rows, sink.stats));
                 sinks[i] = null;
             }
         }
+        FileTables tables = new FileTables(source, parts);
         if (failure != null) {
+            tables.discard();
             throw failure;
         }
+        return tables;
     }
 
-    /** Closes everything without caring for failures (the conversion is failing anyway). */
+    /** Closes and deletes the open parts without caring for failures (the conversion is failing anyway). */
     void abandon() {
         for (int i = 0; i < sinks.length; i++) {
             if (sinks[i] != null) {
                 try {
                     sinks[i].csv.close();
+                } catch (IOException e) {
+                    // removed with the staging directory
+                }
+                try {
+                    Files.deleteIfExists(sinks[i].file);
                 } catch (IOException e) {
                     // removed with the staging directory
                 }
@@ -222,7 +253,7 @@ final class TableWriter implements RowReplay.Rows {
     @Override
     public void closed(RowReplay.Row row) throws IOException {
         TablePlan.Table table = row.table;
-        Sink sink = sinks[table.index];
+        Sink sink = sink(table);
         if (row.attachment instanceof KeyHolder holder) {
             if (table.positionKey) {
                 holder.own = new Value[] {Value.of(row.position)};
@@ -346,64 +377,5 @@ final class TableWriter implements RowReplay.Rows {
             sink.value(sourceBytes, sourceBytes.length, sourceQuoted);
             sink.number(line);
         }
-    }
-
-    /** The files written, in the order finished. */
-    List<TableOutput> outputs() throws IOException {
-        List<TableOutput> outputs = new ArrayList<>();
-        for (Sink sink : finished) {
-            outputs.add(new TableOutput(sink.path, sink.sourceFile, layout == Layout.MERGED ? sink.table.name
-                    : sink.table.local, sink.rows, Files.size(sink.file), sink.table.header()));
-        }
-        return outputs;
-    }
-
-    /** The schema of every file written. */
-    List<TableSchema> schemas() {
-        List<TableSchema> schemas = new ArrayList<>();
-        for (Sink sink : finished) {
-            schemas.add(schema(sink));
-        }
-        return schemas;
-    }
-
-    private TableSchema schema(Sink sink) {
-        TablePlan.Table table = sink.table;
-        List<String> header = table.header();
-        List<ColumnSchema> columns = new ArrayList<>();
-        int surrogates = table.surrogates().size();
-        int dataStart = header.size() - table.columns.size();
-        for (int i = 0; i < header.size(); i++) {
-            String name = header.get(i);
-            ColumnStats stats = sink.stats[i];
-            boolean provenance = table.withFile && (i == surrogates || i == surrogates + 1); // _file, _line
-            ColumnRole role = i < surrogates ? ColumnRole.SURROGATE
-                    : provenance ? ColumnRole.PROVENANCE
-                    : name.equals(table.positionColumn) ? ColumnRole.POSITION : ColumnRole.DATA;
-            ColumnType type = provenance ? (i == surrogates ? ColumnType.STRING : ColumnType.INTEGER) : stats.type();
-            String source = i >= dataStart ? TablePlan.source(table.sources.get(i - dataStart)) : "";
-            columns.add(new ColumnSchema(name, type, role, stats.nulls, source));
-        }
-        String name = layout == Layout.MERGED ? table.name : tableName(sink.path);
-        String parent = "";
-        if (table.parent != null) {
-            parent = layout == Layout.MERGED ? table.parent.name : parentName(sink, table.parent);
-        }
-        return new TableSchema(name, sink.path, sink.sourceFile, TablePlan.recordPath(table), parent,
-                table.primaryKey(), table.parentKey, table.keySource, sink.rows, columns);
-    }
-
-    /** Per file: the parent's table of the same file. */
-    private String parentName(Sink child, TablePlan.Table parent) {
-        for (Sink sink : finished) {
-            if (sink.table == parent && sink.sourceFile.equals(child.sourceFile)) {
-                return tableName(sink.path);
-            }
-        }
-        return "";
-    }
-
-    private static String tableName(String path) {
-        return path.endsWith(".csv") ? path.substring(0, path.length() - 4) : path;
     }
 }
