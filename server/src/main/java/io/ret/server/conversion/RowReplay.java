@@ -195,60 +195,98 @@ final class RowReplay {
 
     /** Replays one file; {@code map} turns the file's path and column ids into the plan's. */
     void replay(SpillReader spill, Schema.FileMap map, Rows rows) throws IOException, FileConversionException {
-        int[] nodes = new int[64];
-        Row[] open = new Row[64];
-        int depth = 0;
-        Row current = null;
-        int line = 0;
-        int untilCheck = CANCEL_CHECK_TOKENS;
-        for (int token; (token = spill.next()) != -1; ) {
-            if (--untilCheck == 0) {
-                untilCheck = CANCEL_CHECK_TOKENS;
-                if (progress.cancelled()) {
-                    throw new ConversionCancelledException();
-                }
+        Cursor cursor = new Cursor(spill, map, rows);
+        while (cursor.step(CANCEL_CHECK_TOKENS)) {
+            if (progress.cancelled()) {
+                throw new ConversionCancelledException();
             }
-            switch (token) {
-                case SpillWriter.START -> {
-                    int node = map.nodes()[spill.varint()];
-                    if (lines) {
-                        line += spill.varint();
-                    }
-                    TablePlan.Table table = plan.startsRow[node];
-                    if (table != null) {
-                        Row row = rowsOf[table.index];
-                        row.open(current, line);
-                        rows.opened(row);
-                        current = row;
-                    }
-                    if (depth == nodes.length) {
-                        nodes = Arrays.copyOf(nodes, depth * 2);
-                        open = Arrays.copyOf(open, depth * 2);
-                    }
-                    nodes[depth] = node;
-                    open[depth++] = current;
-                    if (plan.joined[node]) {
-                        current.beginItem(plan.valueCell[node]);
+        }
+    }
+
+    /**
+     * Where a replay stands in its file. The tokens are replayed a batch per call of
+     * {@link #step}, never in one long loop per file: the JIT compiles the loop with the
+     * profile of the pass that ran it first (the key check), and when the write pass
+     * then meets code compiled for the other's {@link Rows}, only the rest of one batch
+     * falls back to the interpreter, not the rest of the file.
+     */
+    private final class Cursor {
+        private final SpillReader spill;
+        private final Schema.FileMap map;
+        private final Rows rows;
+        private int[] nodes = new int[64];
+        private Row[] open = new Row[64];
+        private int depth;
+        private Row current;
+        private int line;
+
+        Cursor(SpillReader spill, Schema.FileMap map, Rows rows) {
+            this.spill = spill;
+            this.map = map;
+            this.rows = rows;
+        }
+
+        /** Replays at most {@code tokens} tokens; false at the end of the file. */
+        boolean step(int tokens) throws IOException, FileConversionException {
+            int[] nodes = this.nodes;
+            Row[] open = this.open;
+            int depth = this.depth;
+            Row current = this.current;
+            int line = this.line;
+            try {
+                for (int left = tokens; left > 0; left--) {
+                    int token = spill.next();
+                    switch (token) {
+                        case -1 -> {
+                            return false;
+                        }
+                        case SpillWriter.START -> {
+                            int node = map.nodes()[spill.varint()];
+                            if (lines) {
+                                line += spill.varint();
+                            }
+                            TablePlan.Table table = plan.startsRow[node];
+                            if (table != null) {
+                                Row row = rowsOf[table.index];
+                                row.open(current, line);
+                                rows.opened(row);
+                                current = row;
+                            }
+                            if (depth == nodes.length) {
+                                nodes = this.nodes = Arrays.copyOf(nodes, depth * 2);
+                                open = this.open = Arrays.copyOf(open, depth * 2);
+                            }
+                            nodes[depth] = node;
+                            open[depth++] = current;
+                            if (plan.joined[node]) {
+                                current.beginItem(plan.valueCell[node]);
+                            }
+                        }
+                        case SpillWriter.ATTR -> current.set(plan.cell[map.columns()[spill.varint()]], spill);
+                        case SpillWriter.TEXT -> {
+                            int node = nodes[depth - 1];
+                            if (plan.joined[node]) {
+                                current.appendEscaped(plan.valueCell[node], spill);
+                            } else {
+                                current.append(plan.valueCell[node], spill);
+                            }
+                        }
+                        case SpillWriter.END -> {
+                            int node = nodes[--depth];
+                            if (plan.startsRow[node] != null) {
+                                rows.closed(current);
+                                current.clear();
+                                current = depth == 0 ? null : open[depth - 1];
+                            }
+                        }
+                        default -> throw new IOException("corrupt spill file: token " + token);
                     }
                 }
-                case SpillWriter.ATTR -> current.set(plan.cell[map.columns()[spill.varint()]], spill);
-                case SpillWriter.TEXT -> {
-                    int node = nodes[depth - 1];
-                    if (plan.joined[node]) {
-                        current.appendEscaped(plan.valueCell[node], spill);
-                    } else {
-                        current.append(plan.valueCell[node], spill);
-                    }
-                }
-                case SpillWriter.END -> {
-                    int node = nodes[--depth];
-                    if (plan.startsRow[node] != null) {
-                        rows.closed(current);
-                        current.clear();
-                        current = depth == 0 ? null : open[depth - 1];
-                    }
-                }
-                default -> throw new IOException("corrupt spill file: token " + token);
+                return true;
+            } finally {
+                this.depth = depth;
+                this.current = current;
+                this.line = line;
             }
         }
     }
