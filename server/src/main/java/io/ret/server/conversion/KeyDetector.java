@@ -1,5 +1,6 @@
 package io.ret.server.conversion;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -236,8 +237,17 @@ final class KeyDetector implements RowReplay.Rows {
         return read;
     }
 
+    /** Looks at every row as it closes (a loop of its own: see {@link RowReplay.Rows}). */
     @Override
-    public void closed(RowReplay.Row row) {
+    public void replay(RowReplay.Cursor rows) throws IOException, FileConversionException {
+        for (int event; (event = rows.next()) != RowReplay.END; ) {
+            if (event == RowReplay.CLOSED) {
+                closed(rows.row());
+            }
+        }
+    }
+
+    private void closed(RowReplay.Row row) {
         GivenKey given = givenKeys[row.table.index];
         if (given != null) {
             check(given, row);

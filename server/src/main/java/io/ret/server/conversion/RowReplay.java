@@ -8,10 +8,10 @@ import io.ret.server.conversion.schema.Layout;
 
 /**
  * Replays one file's spilled tokens against a {@link TablePlan} and assembles rows: each
- * table holds one open row (a table never nests in itself), which is handed to
- * {@link Rows#closed} when its element ends, so rows come in document order and children
- * before their parent row. Used twice: by {@link KeyDetector} to learn keys and by
- * {@link TableWriter} to write. Row ids go on across the files of one replay, or from where
+ * table holds one open row (a table never nests in itself), which a {@link Cursor} gives
+ * out when it opens and again, complete, when its element ends, so rows come in document
+ * order and children before their parent row. Used twice: by {@link KeyDetector} to learn
+ * keys and by {@link TableWriter} to write. Row ids go on across the files of one replay, or from where
  * {@link #continueIds} says (the write pass replays files on several threads). A replay
  * that reads only some cells (the key check reads only the key candidates) skips the bytes
  * of the others, counting their length so that a too-long cell fails the same way.
@@ -22,12 +22,21 @@ final class RowReplay {
     /** Any single value the scan accepts fits; only a cell joining many values can grow past it. */
     static final int MAX_CELL_BYTES = 3 * DocumentScanner.MAX_VALUE_CHARS;
 
-    /** What is done with rows. */
-    interface Rows {
-        default void opened(Row row) throws IOException {
-        }
+    /** A row event of {@link Cursor#next}. */
+    static final int OPENED = 1;
+    static final int CLOSED = 2;
+    static final int END = 0;
 
-        void closed(Row row) throws IOException, FileConversionException;
+    /**
+     * What is done with rows: takes every event of the cursor, in a loop of its own.
+     * Each user has its own copy of that loop on purpose: the JIT compiles the replay
+     * itself ({@link Cursor#next}) once, in the key check, and the write pass finds it
+     * compiled; were the users called from inside the replay, the code compiled for the
+     * key check would not fit the writer, and the write pass would run in the interpreter
+     * until the whole replay is compiled again (most of that pass, in a fresh process).
+     */
+    interface Rows {
+        void replay(Cursor rows) throws IOException, FileConversionException;
     }
 
     /** The open row of one table. */
@@ -195,71 +204,75 @@ final class RowReplay {
 
     /** Replays one file; {@code map} turns the file's path and column ids into the plan's. */
     void replay(SpillReader spill, Schema.FileMap map, Rows rows) throws IOException, FileConversionException {
-        Cursor cursor = new Cursor(spill, map, rows);
-        while (cursor.step(CANCEL_CHECK_TOKENS)) {
-            if (progress.cancelled()) {
-                throw new ConversionCancelledException();
-            }
-        }
+        rows.replay(new Cursor(spill, map));
     }
 
-    /**
-     * Where a replay stands in its file. The tokens are replayed a batch per call of
-     * {@link #step}, never in one long loop per file: the JIT compiles the loop with the
-     * profile of the pass that ran it first (the key check), and when the write pass
-     * then meets code compiled for the other's {@link Rows}, only the rest of one batch
-     * falls back to the interpreter, not the rest of the file.
-     */
-    private final class Cursor {
+    /** Where a replay stands in its file: gives the rows' events one by one. */
+    final class Cursor {
         private final SpillReader spill;
         private final Schema.FileMap map;
-        private final Rows rows;
         private int[] nodes = new int[64];
         private Row[] open = new Row[64];
         private int depth;
         private Row current;
         private int line;
+        private int untilCheck = CANCEL_CHECK_TOKENS;
+        private Row event;
+        /** The row whose {@link #CLOSED} was the last event: cleared at the next call. */
+        private Row closed;
 
-        Cursor(SpillReader spill, Schema.FileMap map, Rows rows) {
+        private Cursor(SpillReader spill, Schema.FileMap map) {
             this.spill = spill;
             this.map = map;
-            this.rows = rows;
         }
 
-        /** Replays at most {@code tokens} tokens; false at the end of the file. */
-        boolean step(int tokens) throws IOException, FileConversionException {
-            int[] nodes = this.nodes;
-            Row[] open = this.open;
-            int depth = this.depth;
+        /** The row of the last event. */
+        Row row() {
+            return event;
+        }
+
+        /** The next event: {@link #OPENED} or {@link #CLOSED} (the row is {@link #row}), or {@link #END}. */
+        int next() throws IOException, FileConversionException {
             Row current = this.current;
-            int line = this.line;
+            if (closed != null) {
+                closed.clear();
+                closed = null;
+                current = depth == 0 ? null : open[depth - 1];
+            }
+            int depth = this.depth;
             try {
-                for (int left = tokens; left > 0; left--) {
-                    int token = spill.next();
-                    switch (token) {
-                        case -1 -> {
-                            return false;
+                for (int token; (token = spill.next()) != -1; ) {
+                    if (--untilCheck == 0) {
+                        untilCheck = CANCEL_CHECK_TOKENS;
+                        if (progress.cancelled()) {
+                            throw new ConversionCancelledException();
                         }
+                    }
+                    switch (token) {
                         case SpillWriter.START -> {
                             int node = map.nodes()[spill.varint()];
                             if (lines) {
                                 line += spill.varint();
                             }
                             TablePlan.Table table = plan.startsRow[node];
+                            Row opened = null;
                             if (table != null) {
-                                Row row = rowsOf[table.index];
-                                row.open(current, line);
-                                rows.opened(row);
-                                current = row;
+                                opened = rowsOf[table.index];
+                                opened.open(current, line);
+                                current = opened;
                             }
                             if (depth == nodes.length) {
-                                nodes = this.nodes = Arrays.copyOf(nodes, depth * 2);
-                                open = this.open = Arrays.copyOf(open, depth * 2);
+                                nodes = Arrays.copyOf(nodes, depth * 2);
+                                open = Arrays.copyOf(open, depth * 2);
                             }
                             nodes[depth] = node;
                             open[depth++] = current;
                             if (plan.joined[node]) {
                                 current.beginItem(plan.valueCell[node]);
+                            }
+                            if (opened != null) {
+                                event = opened;
+                                return OPENED;
                             }
                         }
                         case SpillWriter.ATTR -> current.set(plan.cell[map.columns()[spill.varint()]], spill);
@@ -274,19 +287,17 @@ final class RowReplay {
                         case SpillWriter.END -> {
                             int node = nodes[--depth];
                             if (plan.startsRow[node] != null) {
-                                rows.closed(current);
-                                current.clear();
-                                current = depth == 0 ? null : open[depth - 1];
+                                event = closed = current;
+                                return CLOSED;
                             }
                         }
                         default -> throw new IOException("corrupt spill file: token " + token);
                     }
                 }
-                return true;
+                return END;
             } finally {
                 this.depth = depth;
                 this.current = current;
-                this.line = line;
             }
         }
     }

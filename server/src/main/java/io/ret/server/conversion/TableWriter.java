@@ -236,8 +236,19 @@ final class TableWriter implements RowReplay.Rows {
         }
     }
 
+    /** Writes every row as it closes, or once its parent's key is known (a loop of its own: see {@link RowReplay.Rows}). */
     @Override
-    public void opened(RowReplay.Row row) {
+    public void replay(RowReplay.Cursor rows) throws IOException, FileConversionException {
+        for (int event; (event = rows.next()) != RowReplay.END; ) {
+            if (event == RowReplay.OPENED) {
+                opened(rows.row());
+            } else {
+                closed(rows.row());
+            }
+        }
+    }
+
+    private void opened(RowReplay.Row row) {
         TablePlan.Table table = row.table;
         if (table.hasDependents) {
             KeyHolder parent = table.parentKey.isEmpty() ? null : (KeyHolder) row.parent.attachment;
@@ -250,8 +261,7 @@ final class TableWriter implements RowReplay.Rows {
         }
     }
 
-    @Override
-    public void closed(RowReplay.Row row) throws IOException {
+    private void closed(RowReplay.Row row) throws IOException {
         TablePlan.Table table = row.table;
         Sink sink = sink(table);
         if (row.attachment instanceof KeyHolder holder) {
