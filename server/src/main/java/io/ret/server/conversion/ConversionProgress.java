@@ -3,7 +3,7 @@ package io.ret.server.conversion;
 /**
  * Receives progress from a conversion and may cancel it. Called often (about every
  * 64 KiB of XML): keep the methods cheap. Calls never overlap, but they may come from the
- * conversion's reading thread as well as from the thread that called convert.
+ * conversion's reading and writing threads as well as from the thread that called convert.
  */
 public interface ConversionProgress {
 
