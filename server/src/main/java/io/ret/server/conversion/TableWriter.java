@@ -2,11 +2,13 @@ package io.ret.server.conversion;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.ret.server.conversion.schema.Layout;
 
@@ -127,6 +129,9 @@ final class TableWriter implements RowReplay.Rows {
         }
     }
 
+    /** Numbers the part files of this process. */
+    private static final AtomicLong PARTS = new AtomicLong();
+
     private final TablePlan plan;
     private final Layout layout;
     /** Where the parts go: the output directory, so that a part becomes an output by a rename or a copy in place. */
@@ -171,12 +176,26 @@ final class TableWriter implements RowReplay.Rows {
     }
 
     private Sink newSink(TablePlan.Table table) throws IOException {
-        Path file = Files.createTempFile(partDir, ".ret-part-", ".tmp");
+        Path file = newPart();
         try {
             return new Sink(table, file, layout == Layout.PER_FILE);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
+        }
+    }
+
+    /**
+     * An empty part file, made as {@link OutputFiles#create} makes outputs (a temporary file
+     * would be readable by its owner only, and a per-file part becomes an output by a rename).
+     */
+    private Path newPart() throws IOException {
+        while (true) {
+            try {
+                return Files.createFile(partDir.resolve(".ret-part-" + PARTS.incrementAndGet() + ".tmp"));
+            } catch (FileAlreadyExistsException e) {
+                // left by a conversion that was killed: take the next number
+            }
         }
     }
 

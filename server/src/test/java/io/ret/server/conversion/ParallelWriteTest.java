@@ -6,6 +6,7 @@ import static io.ret.server.conversion.Fixtures.csv;
 import static io.ret.server.conversion.Fixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,6 +84,22 @@ class ParallelWriteTest {
                 assertThat(Files.readAllBytes(four.resolve(file))).as(file).isEqualTo(Files.readAllBytes(one.resolve(file)));
             }
         }
+    }
+
+    @Test
+    void perFileTablesGetTheSamePermissionsAsMergedOnes() throws Exception {
+        Path zip = archive();
+        Path merged = dir.resolve("merged");
+        Path perFile = dir.resolve("per-file");
+        converter(Layout.MERGED, 4).convert(zip, merged, ConversionProgress.NONE);
+        converter(Layout.PER_FILE, 4).convert(zip, perFile, ConversionProgress.NONE);
+        Path plain = Files.createFile(dir.resolve("plain.csv"));
+        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView("posix"));
+
+        Object expected = Files.getPosixFilePermissions(plain);
+        assertThat(Files.getPosixFilePermissions(merged.resolve("orders.order.csv"))).isEqualTo(expected);
+        assertThat(Files.getPosixFilePermissions(perFile.resolve("orders-00.csv"))).isEqualTo(expected);
+        assertThat(Files.getPosixFilePermissions(perFile.resolve("orders-00.line.csv"))).isEqualTo(expected);
     }
 
     @Test
