@@ -46,7 +46,7 @@ import io.ret.server.session.archive.InventoryEntry;
  */
 public final class ArchiveConverter {
 
-    /** What the reading thread hands to the writing one, in file order. */
+    /** What a scanning thread hands to the calling one, in file order. */
     private sealed interface Step {
     }
 
