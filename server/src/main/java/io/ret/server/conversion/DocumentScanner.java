@@ -44,7 +44,7 @@ final class DocumentScanner {
     private final boolean namespaceUris;
     private final boolean trim;
     private final Schema schema;
-    private Frame[] stack = new Frame[64];
+    private Frame[] stack = frames(new Frame[0], 64);
     private int depth;
     private long instances;
     private final StringBuilder pendingWhitespace = new StringBuilder();
@@ -62,8 +62,21 @@ final class DocumentScanner {
         try {
             while (reader.hasNext()) {
                 switch (reader.next()) {
-                    case XMLStreamConstants.START_ELEMENT -> startElement(reader, spill);
-                    case XMLStreamConstants.END_ELEMENT -> endElement(spill);
+                    // the document element apart: the methods run for every other element never see it
+                    case XMLStreamConstants.START_ELEMENT -> {
+                        if (depth == 0) {
+                            startRoot(reader, spill);
+                        } else {
+                            startElement(reader, spill);
+                        }
+                    }
+                    case XMLStreamConstants.END_ELEMENT -> {
+                        if (depth == 1) {
+                            endRoot(spill);
+                        } else {
+                            endElement(spill);
+                        }
+                    }
                     case XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE -> text(reader, spill, false);
                     case XMLStreamConstants.CDATA -> text(reader, spill, true);
                     case XMLStreamConstants.ENTITY_REFERENCE -> throw new FileConversionException("the entity '&"
@@ -86,22 +99,30 @@ final class DocumentScanner {
         return schema;
     }
 
+    private void startRoot(XMLStreamReader2 reader, SpillWriter spill)
+            throws XMLStreamException, IOException, FileConversionException {
+        runHasContent = false;
+        opened(schema.root(elementNamespace(reader), reader.getLocalName()), 0, reader, spill);
+    }
+
     private void startElement(XMLStreamReader2 reader, SpillWriter spill)
             throws XMLStreamException, IOException, FileConversionException {
-        Frame parent = depth == 0 ? null : stack[depth - 1];
-        long parentInstance = 0;
-        if (parent != null) {
-            parent.hasChildren = true;
-            parent.node.hasChildElements = true;
-            parentInstance = parent.instance;
-            if (trim) {
-                parent.heldWhitespace.setLength(0);
-                parent.heldWhitespace.append(pendingWhitespace); // kept only if more of the parent's text follows
-            }
-            pendingWhitespace.setLength(0); // whitespace between elements is layout, not data
+        Frame parent = stack[depth - 1];
+        parent.hasChildren = true;
+        parent.node.hasChildElements = true;
+        if (trim) {
+            parent.heldWhitespace.setLength(0);
+            parent.heldWhitespace.append(pendingWhitespace); // kept only if more of the parent's text follows
         }
+        pendingWhitespace.setLength(0); // whitespace between elements is layout, not data
         runHasContent = false;
-        PathNode node = schema.element(parent == null ? null : parent.node, elementNamespace(reader), reader.getLocalName());
+        opened(schema.element(parent.node, elementNamespace(reader), reader.getLocalName()), parent.instance, reader,
+                spill);
+    }
+
+    /** An element of {@code node} starts, inside the element instance {@code parentInstance} (0 for none). */
+    private void opened(PathNode node, long parentInstance, XMLStreamReader2 reader, SpillWriter spill)
+            throws XMLStreamException, IOException, FileConversionException {
         node.occurrences++;
         if (node.lastParentInstance == parentInstance) {
             if (++node.countInParent == 2) {
@@ -237,20 +258,31 @@ final class DocumentScanner {
     }
 
     private void endElement(SpillWriter spill) throws IOException, FileConversionException {
+        Frame frame = closed(spill);
+        if (trim) {
+            // the element's trailing whitespace is dropped; the parent's, held while it was open, waits again
+            pendingWhitespace.append(stack[depth - 1].heldWhitespace);
+        }
+        spill.end();
+    }
+
+    private void endRoot(SpillWriter spill) throws IOException, FileConversionException {
+        closed(spill);
+        spill.end();
+    }
+
+    /** Pops the element that ends, writing or dropping its pending whitespace. */
+    private Frame closed(SpillWriter spill) throws IOException, FileConversionException {
         Frame frame = stack[--depth];
         if (!trim && !frame.hasChildren && !pendingWhitespace.isEmpty()) {
             emitPending(frame, spill);
         }
         pendingWhitespace.setLength(0);
-        if (trim && depth > 0) {
-            // the element's trailing whitespace is dropped; the parent's, held while it was open, waits again
-            pendingWhitespace.append(stack[depth - 1].heldWhitespace);
-        }
         runHasContent = false;
         if (!frame.hasChildren && !frame.hasText && !frame.hasAttributes) {
             schema.value(frame.node); // a bare empty element still shows, as an empty cell
         }
-        spill.end();
+        return frame;
     }
 
     private void emitPending(Frame frame, SpillWriter spill) throws IOException, FileConversionException {
@@ -284,14 +316,20 @@ final class DocumentScanner {
         return c == ' ' || c == '\n' || c == '\t' || c == '\r';
     }
 
+    /** Frames are made ahead, all of them, so that the next file's first elements take no other path. */
+    private static Frame[] frames(Frame[] from, int size) {
+        Frame[] frames = Arrays.copyOf(from, size);
+        for (int i = from.length; i < size; i++) {
+            frames[i] = new Frame();
+        }
+        return frames;
+    }
+
     private Frame push() {
         if (depth == stack.length) {
-            stack = Arrays.copyOf(stack, depth * 2);
+            stack = frames(stack, depth * 2);
         }
         Frame frame = stack[depth];
-        if (frame == null) {
-            frame = stack[depth] = new Frame();
-        }
         frame.hasChildren = false;
         frame.hasText = false;
         frame.textChars = 0;
