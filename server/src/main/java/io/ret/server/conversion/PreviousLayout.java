@@ -104,7 +104,8 @@ public final class PreviousLayout {
         PathNode node = null;
         for (String segment : path) {
             String[] name = split(segment);
-            node = schema.element(node, name[0].intern(), name[1].intern());
+            node = node == null ? schema.root(name[0].intern(), name[1].intern())
+                    : schema.element(node, name[0].intern(), name[1].intern());
         }
         return node;
     }

@@ -47,16 +47,25 @@ final class Schema {
         return nodes.getFirst();
     }
 
-    /** The path of an element below {@code parent} (null for the document element), made on first sight. */
+    /** The path of the document element, made on first sight. */
+    PathNode root(String namespace, String local) throws FileConversionException {
+        return nodes.isEmpty() ? newNode(null, namespace, local) : nodes.getFirst();
+    }
+
+    /**
+     * The path of an element below {@code parent}, made on first sight. The scan calls it for
+     * every element but the document element, so it has no path for that one (see {@link #root}).
+     */
     PathNode element(PathNode parent, String namespace, String local) throws FileConversionException {
-        PathNode node = parent == null ? (nodes.isEmpty() ? null : nodes.getFirst()) : parent.child(namespace, local);
-        if (node != null) {
-            return node;
-        }
+        PathNode node = parent.child(namespace, local);
+        return node != null ? node : newNode(parent, namespace, local);
+    }
+
+    private PathNode newNode(PathNode parent, String namespace, String local) throws FileConversionException {
         if (nodes.size() >= MAX_PATHS) {
             throw new FileConversionException("more than " + MAX_PATHS + " distinct element paths");
         }
-        node = new PathNode(nodes.size(), parent, namespace, local, qualified(namespace, local));
+        PathNode node = new PathNode(nodes.size(), parent, namespace, local, qualified(namespace, local));
         nodes.add(node);
         if (parent != null) {
             parent.addChild(node);
@@ -110,8 +119,8 @@ final class Schema {
     FileMap merge(Schema file) throws FileConversionException {
         int[] nodeMap = new int[file.nodes.size()];
         for (PathNode local : file.nodes) {
-            PathNode parent = local.parent == null ? null : nodes.get(nodeMap[local.parent.id]);
-            PathNode node = element(parent, local.namespace, local.local);
+            PathNode node = local.parent == null ? root(local.namespace, local.local)
+                    : element(nodes.get(nodeMap[local.parent.id]), local.namespace, local.local);
             node.occurrences += local.occurrences;
             node.repeated |= local.repeated;
             node.hasChildElements |= local.hasChildElements;

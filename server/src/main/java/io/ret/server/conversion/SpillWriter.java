@@ -20,6 +20,9 @@ final class SpillWriter extends ByteOutput {
     static final int TEXT = 3;
     static final int END = 4;
 
+    /** Bit c set for the ASCII chars below 64 that make a CSV value quoted: '"', ',', LF, CR. */
+    private static final long QUOTED = 1L << '"' | 1L << ',' | 1L << '\n' | 1L << '\r';
+
 
     private final boolean lines;
     private int lastLine;
@@ -53,9 +56,45 @@ final class SpillWriter extends ByteOutput {
         bytes(value.getBytes(StandardCharsets.UTF_8));
     }
 
-    void text(char[] chars, int offset, int length) throws IOException {
+    void attribute(int column, char[] chars, int offset, int length) throws IOException {
         ensure(6);
+        buffer[position++] = ATTR;
+        varint(column);
+        value(chars, offset, length);
+    }
+
+    void text(char[] chars, int offset, int length) throws IOException {
+        ensure(1);
         buffer[position++] = TEXT;
+        value(chars, offset, length);
+    }
+
+    /**
+     * A value's header and UTF-8 bytes. Most values are ASCII: those are copied and checked
+     * for quotes in one loop, straight into the buffer behind room left for the header
+     * (its size depends on the length only); the first char above ASCII sends the value to
+     * the general encoding instead.
+     */
+    private void value(char[] chars, int offset, int length) throws IOException {
+        int headerSize = varintSize(length << 1);
+        if (headerSize + length <= buffer.length) {
+            ensure(headerSize + length);
+            byte[] out = buffer;
+            int at = position + headerSize;
+            int seen = 0;
+            long quoted = 0;
+            for (int i = offset, end = offset + length; i < end; i++) {
+                char c = chars[i];
+                seen |= c;
+                quoted |= QUOTED >>> c & (c - 64) >>> 31; // the mask's bit of c, for c below 64
+                out[at++] = (byte) c;
+            }
+            if (seen < 0x80) {
+                varint(length << 1 | (int) (quoted & 1));
+                position = at;
+                return;
+            }
+        }
         varint(header(chars, offset, length));
         int end = offset + length;
         for (int i = offset; i < end; i++) {
@@ -115,6 +154,11 @@ final class SpillWriter extends ByteOutput {
     private void bytes(byte[] value) throws IOException {
         varint(value.length << 1 | (CsvField.needsQuotes(value, 0, value.length) ? 1 : 0));
         write(value, 0, value.length);
+    }
+
+    /** Bytes of {@link #varint} for a value of this size (the low bit does not change it). */
+    private static int varintSize(int value) {
+        return (38 - Integer.numberOfLeadingZeros(value | 1)) / 7;
     }
 
     private void varint(int value) throws IOException {

@@ -109,6 +109,30 @@ class EncodingTest {
         assertThat(rows.get(2)).containsExactly("2", "short");
     }
 
+    @Test
+    void longAttributeValuesAreKeptWholeAsciiOrNot() throws Exception {
+        // longer than the spill's buffer, so neither goes the one-loop ASCII way; one holds 2-, 3- and 4-byte chars
+        Random random = new Random(7);
+        StringBuilder ascii = new StringBuilder();
+        StringBuilder mixed = new StringBuilder();
+        while (ascii.length() < 200_000) {
+            ascii.append((char) ('a' + random.nextInt(26)));
+            mixed.append(switch (random.nextInt(5)) {
+                case 0 -> "\u00e9";
+                case 1 -> "\u65e5";
+                case 2 -> "\uD83D\uDE00";
+                case 3 -> ",";
+                default -> String.valueOf((char) ('a' + random.nextInt(26)));
+            });
+        }
+
+        convert(dir, "<r><v a=\"" + ascii + "\" b=\"" + mixed + "\"/><v a=\"x\" b=\"y\"/></r>");
+
+        List<List<String>> rows = csv(dir, "doc.csv");
+        assertThat(rows.get(1)).containsExactly("1", ascii.toString(), mixed.toString());
+        assertThat(rows.get(2)).containsExactly("2", "x", "y");
+    }
+
     private static byte[] withBom(byte[] bom, Charset charset) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(bom);

@@ -163,6 +163,20 @@ class FlatteningTest {
     }
 
     @Test
+    void attributeValuesAreKeptExactlyWhateverSurroundsThemOrTheyHold() throws Exception {
+        // neighbours in the parser's shared value buffer: whitespace at either end, empty and blank values
+        // next to each other, character references to chars below ' ', non-ASCII, CSV specials, entities
+        convert(dir, "<r><i a=\" lead\" b=\"trail \" c=\"\" d=\"   \" e=\"x\" f=\"&#9;tab&#10;\""
+                + " g=\"\u00e9,&quot;q&quot;\" h=\"&#x1F600;\" k=\"a&amp;b\" l=\"a\nb\"/>"
+                + "<i l=\"1\" k=\"2\" h=\"3\" g=\"4\" f=\"5\" e=\"6\" d=\"7\" c=\"8\" b=\"9\" a=\" \"/></r>");
+
+        assertThat(csv(dir, "doc.csv")).containsExactly(
+                row("_id", "@a", "@b", "@c", "@d", "@e", "@f", "@g", "@h", "@k", "@l"),
+                row("1", " lead", "trail ", "", "   ", "x", "\ttab\n", "\u00e9,\"q\"", "\uD83D\uDE00", "a&b", "a b"),
+                row("2", " ", "9", "8", "7", "6", "5", "4", "3", "2", "1"));
+    }
+
+    @Test
     void deepNestingGivesOneLongColumn() throws Exception {
         StringBuilder xml = new StringBuilder("<list><item>");
         for (int i = 0; i < 200; i++) {
