@@ -32,15 +32,17 @@ final class KeyDetector implements RowReplay.Rows {
 
     private static final class Candidate {
         final int cell;
+        final Tier tier;
         /** Only a column whose every value is an absolute URI qualifies ({@link Tier#URI}). */
         final boolean uri;
         boolean alive = true;
         final LongSet seen = new LongSet();
         long scope = -1;
 
-        Candidate(int cell, boolean uri) {
+        Candidate(int cell, Tier tier) {
             this.cell = cell;
-            this.uri = uri;
+            this.tier = tier;
+            this.uri = tier == Tier.URI;
         }
     }
 
@@ -78,6 +80,8 @@ final class KeyDetector implements RowReplay.Rows {
     private final TablePlan plan;
     private final Candidate[][] candidates;
     private final GivenKey[] givenKeys;
+    /** Per table: rows replayed, so that a table without any is not keyed by a tier that needs values. */
+    private final long[] rowsSeen;
     /** The entry being replayed, to name where a given key breaks. */
     private String file = "";
 
@@ -85,6 +89,7 @@ final class KeyDetector implements RowReplay.Rows {
         this.plan = plan;
         this.candidates = new Candidate[plan.tables.size()][];
         this.givenKeys = new GivenKey[plan.tables.size()];
+        this.rowsSeen = new long[plan.tables.size()];
         for (TablePlan.Table table : plan.tables) {
             List<String> givenColumns = given(table, given);
             if (givenColumns != null) {
@@ -151,7 +156,7 @@ final class KeyDetector implements RowReplay.Rows {
         }
         ranked.sort(Comparator.comparing(Ranked::tier).thenComparingInt(Ranked::order).thenComparingInt(Ranked::cell));
         return ranked.stream().limit(MAX_CANDIDATES)
-                .map(r -> new Candidate(r.cell(), r.tier() == Tier.URI)).toArray(Candidate[]::new);
+                .map(r -> new Candidate(r.cell(), r.tier())).toArray(Candidate[]::new);
     }
 
     /**
@@ -356,6 +361,7 @@ final class KeyDetector implements RowReplay.Rows {
         if (ofTable.length == 0) {
             return;
         }
+        rowsSeen[row.table.index]++;
         boolean withinParent = row.table.keyedWithinParent();
         long scope = withinParent ? row.parent.instance : 0;
         for (Candidate candidate : ofTable) {
@@ -403,7 +409,8 @@ final class KeyDetector implements RowReplay.Rows {
             return;
         }
         for (Candidate candidate : candidates[table.index]) {
-            if (candidate.alive && anyRows) {
+            // a table without rows has only its names to go by: an id-like name, never a weaker tier
+            if (candidate.alive && anyRows && (rowsSeen[table.index] > 0 || candidate.tier == Tier.ID_WORD)) {
                 table.ownKeyCells = new int[] {candidate.cell};
                 table.keySource = KeySource.DETECTED;
                 return;

@@ -213,4 +213,18 @@ class NaturalKeysTest {
         assertThat(KeyDetector.isUri("mailto:x@y".getBytes(), 10)).isFalse();
         assertThat(KeyDetector.isUri("http://a b".getBytes(), 10)).isFalse();
     }
+
+    @Test
+    void aTableLeftWithoutRowsInTheNextVersionKeepsItsPositionKeyRatherThanAnUntestedColumn() throws Exception {
+        String first = "<r><o id=\"1\"><t><u>https://a.org/1</u></t><t><u>https://a.org/2</u></t></o><o id=\"2\"/></r>";
+        ConversionSummary before = convert(Map.of("a.xml", first), ConversionOptions.defaults(), "before");
+        assertThat(before.schema().table("o.t").orElseThrow().primaryKey()).containsExactly("o@id", "u");
+
+        String second = "<r><o id=\"1\"><w><v>https://b.org</v></w><w><v>x</v></w></o><o id=\"2\"/></r>";
+        ConversionSummary after = convert(Map.of("a.xml", second),
+                ConversionOptions.defaults().withPreviousLayout(before.schema()), "after");
+        TableSchema empty = after.schema().table("o.t").orElseThrow();
+        assertThat(empty.rows()).isZero();
+        assertThat(empty.primaryKey()).containsExactly("o@id", "_position");
+    }
 }
