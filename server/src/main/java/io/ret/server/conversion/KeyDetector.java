@@ -12,7 +12,8 @@ import io.ret.server.conversion.schema.KeySource;
 /**
  * Finds each table's natural key over the whole archive. Before the replay it ranks
  * each table's id-like columns (a name whose last word is id, uuid, key, number, no,
- * code ...: {@code @id}, {@code orderId}, {@code order_no}, {@code cbc:ID}); during the
+ * code ...: {@code @id}, {@code orderId}, {@code order_no}, {@code cbc:ID}), then the
+ * weaker {@link Tier}s (a name, a key-value pair, a column of URIs, an id one level down); during the
  * replay it drops every candidate that is empty in some row or repeats a value (over the
  * table, or within the parent row for a child table); then {@link #decide} takes the
  * best survivor, or for a child table without one, its position among its siblings.
@@ -54,7 +55,7 @@ final class KeyDetector implements RowReplay.Rows {
     enum Tier {
         /** An own column named id, uuid, key, number, code... ({@link #word}). */
         ID_WORD,
-        /** An own column named {@code name}, or the row element's name then {@code name}: {@code @name}, {@code valueName} in a {@code value}. */
+        /** An own column named {@code name}, or the row element's name then {@code name}: {@code @name}, {@code testName} in a {@code test}. */
         NAME,
         /** The first of exactly two values that form a key-value pair: {@code <tag k="" v=""/>}, {@code <valueName/><value/>}. */
         PAIR,
@@ -181,7 +182,7 @@ final class KeyDetector implements RowReplay.Rows {
                 && lastWord(second.node().local).equals("value");
     }
 
-    /** {@code name}, {@code @name}, or the row element's name then {@code name} ({@code valueName} in a {@code value}... {@code testName} in a {@code test}). */
+    /** {@code name}, {@code @name}, or the row element's name then {@code name} ({@code testName} in a {@code test}). */
     private static boolean named(TablePlan.Table table, Schema.Column column) {
         String name = column.isValue() ? column.node().local : column.local();
         if (!lastWord(name).equals("name")) {
