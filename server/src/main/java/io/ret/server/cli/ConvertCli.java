@@ -48,6 +48,21 @@ final class ConvertCli extends ClientCommand {
     @Option(names = "--priority", defaultValue = "0", description = "-10..10; higher runs first.")
     int priority;
 
+    @Option(names = "--layout", paramLabel = "LAYOUT",
+            description = "Local conversion: merged (default, one set of tables per record type) or per-file.")
+    String layout;
+
+    @Option(names = "--layout-from", paramLabel = "DIR",
+            description = "Local conversion: keep the tables and columns of an earlier conversion's OUT-DIR.")
+    String layoutFrom;
+
+    @Option(names = "--keep-whitespace", description = "Local conversion: keep element text as written.")
+    boolean keepWhitespace;
+
+    @Option(names = "--key", paramLabel = "TABLE=COL[,COL]",
+            description = "Local conversion: the natural key of a table (its name or record path); repeatable.")
+    List<String> keys = new ArrayList<>();
+
     /** Options the local converter knows and this command does not (yet): passed on to it. */
     @Unmatched
     List<String> passThrough = new ArrayList<>();
@@ -60,6 +75,10 @@ final class ConvertCli extends ClientCommand {
     protected int run(RetClient client, Output out) throws InterruptedException {
         if (!passThrough.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "unknown option(s) " + passThrough + "; see ret convert --help");
+        }
+        if (layout != null || layoutFrom != null || keepWhitespace || !keys.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE,
+                    "--layout, --layout-from, --keep-whitespace and --key apply to a local conversion (ARCHIVE-OR-DIR OUT-DIR)");
         }
         FlattenMode flatten = switch (mode == null ? "child-tables" : mode) {
             case "child-tables" -> FlattenMode.FLATTEN_MODE_CHILD_TABLES;
@@ -102,6 +121,16 @@ final class ConvertCli extends ClientCommand {
         if (namespaceUri) {
             args.add("--namespace-uri");
         }
+        if (layout != null) {
+            args.addAll(List.of("--layout", layout));
+        }
+        if (layoutFrom != null) {
+            args.addAll(List.of("--layout-from", layoutFrom));
+        }
+        if (keepWhitespace) {
+            args.add("--keep-whitespace");
+        }
+        keys.forEach(key -> args.addAll(List.of("--key", key)));
         args.addAll(passThrough);
         ProgressLine bar = ProgressLine.on(context.err(), context.interactive(), "convert", ProgressLine.Unit.BYTES);
         return ConvertCommand.run(args, context.out(), context.err(), bar);

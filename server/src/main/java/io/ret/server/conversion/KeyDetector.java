@@ -13,7 +13,8 @@ import io.ret.server.conversion.schema.KeySource;
 /**
  * Finds each table's natural key over the whole archive. Before the replay it ranks
  * each table's id-like columns (a name whose last word is id, uuid, key, number, no,
- * code ...: {@code @id}, {@code orderId}, {@code order_no}, {@code cbc:ID}); during the
+ * code ...: {@code @id}, {@code orderId}, {@code order_no}, {@code cbc:ID}), then the
+ * weaker {@link Tier}s (a name, a key-value pair, a column of URIs, an id one level down); during the
  * replay it drops every candidate that is empty in some row or repeats a value (over the
  * table, or within the parent row for a child table); then {@link #decide} takes the
  * best survivor, or for a child table without one, its position among its siblings.
@@ -26,18 +27,43 @@ final class KeyDetector implements RowReplay.Rows {
 
     /** At most this many candidates per table are followed. */
     private static final int MAX_CANDIDATES = 6;
+    /** Of the columns without an id-like name, this many (in column order) are tried as URIs. */
+    private static final int MAX_URI_CANDIDATES = 3;
     private static final List<String> WORDS = List.of("id", "uuid", "guid", "identifier", "key", "number", "no", "nr",
             "num", "code");
 
     private static final class Candidate {
         final int cell;
+        final Tier tier;
+        /** Only a column whose every value is an absolute URI qualifies ({@link Tier#URI}). */
+        final boolean uri;
         boolean alive = true;
         final LongSet seen = new LongSet();
         long scope = -1;
 
-        Candidate(int cell) {
+        Candidate(int cell, Tier tier) {
             this.cell = cell;
+            this.tier = tier;
+            this.uri = tier == Tier.URI;
         }
+    }
+
+    /**
+     * Why a column may be a table's key, best first. Only the id words say so by their name
+     * alone; the weaker tiers are tried when no id-like column holds, and each must still be
+     * non-empty and unique like any key.
+     */
+    enum Tier {
+        /** An own column named id, uuid, key, number, code... ({@link #word}). */
+        ID_WORD,
+        /** An own column named {@code name}, or the row element's name then {@code name}: {@code @name}, {@code testName} in a {@code test}. */
+        NAME,
+        /** The first of exactly two values that form a key-value pair: {@code <tag k="" v=""/>}, {@code <valueName/><value/>}. */
+        PAIR,
+        /** An own column whose every value is an absolute URI ({@code https://...}, {@code urn:...}): a sitemap's {@code loc}, a feed item's {@code link}. */
+        URI,
+        /** An id-like leaf one level down, in a single child element of the row: {@code MedlineCitation/PMID}. */
+        NESTED_ID
     }
 
     /** A key the user gave, checked as a detected one would be: non-empty in every row, unique in its scope. */
@@ -56,6 +82,8 @@ final class KeyDetector implements RowReplay.Rows {
     private final TablePlan plan;
     private final Candidate[][] candidates;
     private final GivenKey[] givenKeys;
+    /** Per table: rows replayed, so that a table without any is not keyed by a tier that needs values. */
+    private final long[] rowsSeen;
     /** The entry being replayed, to name where a given key breaks. */
     private String file = "";
 
@@ -63,6 +91,7 @@ final class KeyDetector implements RowReplay.Rows {
         this.plan = plan;
         this.candidates = new Candidate[plan.tables.size()][];
         this.givenKeys = new GivenKey[plan.tables.size()];
+        this.rowsSeen = new long[plan.tables.size()];
         for (TablePlan.Table table : plan.tables) {
             List<String> givenColumns = given(table, given);
             if (givenColumns != null) {
@@ -97,18 +126,100 @@ final class KeyDetector implements RowReplay.Rows {
     }
 
     private Candidate[] rank(TablePlan.Table table) {
-        List<Integer> cells = new ArrayList<>();
+        record Ranked(int cell, Tier tier, int order) {
+        }
+        List<Ranked> ranked = new ArrayList<>();
+        List<Integer> own = new ArrayList<>();
         for (int i = 0; i < table.sources.size(); i++) {
             Schema.Column column = table.sources.get(i);
-            if (ownColumn(table, column) && word(column) >= 0 && !plan.joined[column.node().id]) {
-                cells.add(i);
+            if (plan.joined[column.node().id]) {
+                continue;
+            }
+            if (ownColumn(table, column)) {
+                own.add(i);
+                if (word(column) >= 0) {
+                    ranked.add(new Ranked(i, Tier.ID_WORD, word(column) * 8 + nameFit(table, column) * 2
+                            + (column.isValue() ? 1 : 0)));
+                } else if (named(table, column)) {
+                    ranked.add(new Ranked(i, Tier.NAME, column.isValue() ? 1 : 0));
+                }
+            } else if (nested(table, column) && word(column) == 0) {
+                ranked.add(new Ranked(i, Tier.NESTED_ID, 0));
             }
         }
-        cells.sort(Comparator.<Integer>comparingInt(i -> word(table.sources.get(i)))
-                .thenComparingInt(i -> nameFit(table, table.sources.get(i)))
-                .thenComparing(i -> table.sources.get(i).isValue())
-                .thenComparingInt(i -> i));
-        return cells.stream().limit(MAX_CANDIDATES).map(Candidate::new).toArray(Candidate[]::new);
+        if (pair(table) && ranked.stream().noneMatch(r -> r.cell() == 0)) {
+            ranked.add(new Ranked(0, Tier.PAIR, 0));
+        }
+        int uris = 0;
+        for (int cell : own) { // the first few others: their bytes are read in every row until a value is no URI
+            if (uris < MAX_URI_CANDIDATES && ranked.stream().noneMatch(r -> r.cell() == cell)) {
+                ranked.add(new Ranked(cell, Tier.URI, uris++));
+            }
+        }
+        ranked.sort(Comparator.comparing(Ranked::tier).thenComparingInt(Ranked::order).thenComparingInt(Ranked::cell));
+        return ranked.stream().limit(MAX_CANDIDATES)
+                .map(r -> new Candidate(r.cell(), r.tier())).toArray(Candidate[]::new);
+    }
+
+    /**
+     * The row holds exactly two values, a key and its value: an attribute of the row element
+     * first, then another attribute or the row element's text ({@code <tag k="" v=""/>},
+     * {@code <ArticleId IdType="doi">10.1/x</ArticleId>}), or two leaf children named as a
+     * name and a value ({@code <parameter><valueName/><value/></parameter>}).
+     */
+    private boolean pair(TablePlan.Table table) {
+        if (table.sources.size() != 2) {
+            return false;
+        }
+        Schema.Column first = table.sources.getFirst();
+        Schema.Column second = table.sources.getLast();
+        if (plan.joined[first.node().id] || plan.joined[second.node().id]) {
+            return false;
+        }
+        if (!first.isValue()) {
+            return first.node() == table.root && second.node() == table.root;
+        }
+        return ownColumn(table, first) && ownColumn(table, second) && lastWord(first.node().local).equals("name")
+                && lastWord(second.node().local).equals("value");
+    }
+
+    /** {@code name}, {@code @name}, or the row element's name then {@code name} ({@code testName} in a {@code test}). */
+    private static boolean named(TablePlan.Table table, Schema.Column column) {
+        String name = column.isValue() ? column.node().local : column.local();
+        if (!lastWord(name).equals("name")) {
+            return false;
+        }
+        String rest = name.substring(0, name.length() - 4).replaceAll("[_.:-]+$", "");
+        return rest.isEmpty() || rest.equalsIgnoreCase(table.root.local);
+    }
+
+    /** The text of a leaf one level down, inside a single (not repeated, not table) child element of the row. */
+    private boolean nested(TablePlan.Table table, Schema.Column column) {
+        PathNode node = column.node();
+        return column.isValue() && node.children.isEmpty() && node.parent != null && node.parent.parent == table.root
+                && !node.parent.repeated && plan.startsRow[node.parent.id] == null && !node.repeated;
+    }
+
+    /** An absolute URI: a scheme, then {@code ://} or {@code urn:}, and no whitespace. */
+    static boolean isUri(byte[] bytes, int length) {
+        int i = 0;
+        while (i < length && (Character.isLetterOrDigit(bytes[i]) || bytes[i] == '+' || bytes[i] == '-' || bytes[i] == '.')) {
+            i++;
+        }
+        if (i == 0 || i >= length || bytes[i] != ':' || !Character.isLetter(bytes[0])) {
+            return false;
+        }
+        boolean slashes = i + 2 < length && bytes[i + 1] == '/' && bytes[i + 2] == '/';
+        boolean urn = i == 3 && (bytes[0] | 0x20) == 'u' && (bytes[1] | 0x20) == 'r' && (bytes[2] | 0x20) == 'n';
+        if (!slashes && !urn) {
+            return false;
+        }
+        for (int j = i + 1; j < length; j++) {
+            if (bytes[j] == ' ' || bytes[j] == '\t' || bytes[j] == '\n' || bytes[j] == '\r') {
+                return false;
+            }
+        }
+        return i + 3 < length;
     }
 
     /**
@@ -137,6 +248,10 @@ final class KeyDetector implements RowReplay.Rows {
      */
     static int word(Schema.Column column) {
         String name = column.isValue() ? column.node().local : column.local();
+        if (name.length() > 2 && name.length() <= 8 && name.endsWith("ID") && name.chars().allMatch(
+                c -> c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')) {
+            return 0; // an abbreviation ending in ID: PMID, CVEID
+        }
         int rank = WORDS.indexOf(lastWord(name));
         if (rank < 0) {
             return -1;
@@ -257,6 +372,7 @@ final class KeyDetector implements RowReplay.Rows {
         if (ofTable.length == 0) {
             return;
         }
+        rowsSeen[row.table.index]++;
         boolean withinParent = row.table.keyedWithinParent();
         long scope = withinParent ? row.parent.instance : 0;
         for (Candidate candidate : ofTable) {
@@ -264,7 +380,7 @@ final class KeyDetector implements RowReplay.Rows {
                 continue;
             }
             CsvField value = row.cells[candidate.cell];
-            if (value.length == 0) {
+            if (value.length == 0 || candidate.uri && !isUri(value.bytes, value.length)) {
                 kill(candidate);
                 continue;
             }
@@ -304,7 +420,8 @@ final class KeyDetector implements RowReplay.Rows {
             return;
         }
         for (Candidate candidate : candidates[table.index]) {
-            if (candidate.alive && anyRows) {
+            // a table without rows has only its names to go by: an id-like name, never a weaker tier
+            if (candidate.alive && anyRows && (rowsSeen[table.index] > 0 || candidate.tier == Tier.ID_WORD)) {
                 table.ownKeyCells = new int[] {candidate.cell};
                 table.keySource = KeySource.DETECTED;
                 return;

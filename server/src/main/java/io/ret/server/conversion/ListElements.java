@@ -39,7 +39,7 @@ final class ListElements {
             }
             list[node.id] = repeatedNames.contains(node.namespace + "\u0000" + node.local)
                     || inPluralWrapper(node)
-                    || node.parent == record && hasOwnIdentity(node);
+                    || node.parent == record && (hasOwnIdentity(node) || memberNoun(node.local));
         }
         return list;
     }
@@ -88,6 +88,27 @@ final class ListElements {
         }
         for (PathNode child : node.children) {
             if (!child.repeated && child.children.isEmpty() && child.value != null && identity(node, child.local)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Nouns that name one member of a list, whatever the list holds. */
+    private static final List<String> MEMBER_NOUNS = List.of("entry", "item", "line", "record", "row", "member",
+            "transaction", "event");
+
+    /**
+     * The name (or its last word) is a noun for one member of a list, {@code entry}, {@code item},
+     * {@code line}, {@code record}, {@code transaction}..., written out or with its vowels left out
+     * as standards abbreviate ({@code Ntry}, {@code Itm}, {@code Rcrd}): {@code OrderLine},
+     * {@code LineItem}, {@code Ntry}.
+     */
+    static boolean memberNoun(String name) {
+        String word = KeyDetector.lastWord(name);
+        for (String noun : MEMBER_NOUNS) {
+            String consonants = noun.replaceAll("[aeiou]", "");
+            if (word.equals(noun) || consonants.length() >= 3 && word.equals(consonants)) {
                 return true;
             }
         }

@@ -55,7 +55,8 @@ public final class PreviousLayout {
 
     /**
      * The record elements of the earlier layout as absolute paths: the tables that are neither
-     * document tables nor below a record (their parent, if any, is a document table).
+     * document tables nor below a record (no parent; schemas written before record tables
+     * lost their parent name a document table as it).
      */
     static Set<String> recordPaths(DataPackage previous) {
         Set<String> paths = new HashSet<>();

@@ -181,6 +181,9 @@ final class TablePlan {
                 continue;
             }
             Table parent = node.parent == null ? null : owner[node.parent.id];
+            if (node == record && parent != null && parent.kind == Kind.DOCUMENT) {
+                parent = null; // a record beside the document table is not its child: one row per file is no parent
+            }
             Table table;
             if (node == record) {
                 // one kind of record: the per-file main table is the file's own name; several: each its own

@@ -37,6 +37,23 @@ class LocalCommandsTest {
     }
 
     @Test
+    void localConvertTakesTheLayoutOfAnEarlierOutputDirectoryAndItsOtherLocalOptions() throws Exception {
+        Path first = Files.write(dir.resolve("first.zip"), ZipBytes.zip(Map.of(
+                "one.xml", "<rows><row><v>1</v></row><row><v>2</v></row></rows>")));
+        Path second = Files.write(dir.resolve("second.zip"), ZipBytes.zip(Map.of(
+                "one.xml", "<rows><row><v>1</v><w>new</w></row><row><v>2</v></row></rows>")));
+        CliRunner.Result before = ret(false).run("convert", first.toString(), dir.resolve("before").toString(),
+                "--layout", "per-file", "--key", "/rows/row=v");
+        assertThat(before.code()).as(before.toString()).isZero();
+        assertThat(before.out()).contains("one.csv").contains("key v (given)");
+
+        CliRunner.Result after = ret(false).run("convert", second.toString(), dir.resolve("after").toString(),
+                "--layout-from", dir.resolve("before").toString(), "--layout", "per-file", "--keep-whitespace");
+        assertThat(after.code()).as(after.toString()).isZero();
+        assertThat(after.out()).contains("one: w");
+    }
+
+    @Test
     void localConvertKeepsItsUsageErrors() {
         CliRunner.Result bad = ret(false).run("convert", "a.zip", "out", "--mode", "sideways");
         assertThat(bad.code()).isEqualTo(2);

@@ -23,6 +23,7 @@ import io.ret.api.v1.RowDelta;
 import io.ret.api.v1.Session;
 import io.ret.api.v1.StartComparisonRequest;
 import io.ret.server.session.archive.ZipBytes;
+import io.ret.server.testing.PublicXml;
 import io.ret.server.testing.RealXml;
 import io.ret.server.testing.SessionClient;
 import io.ret.server.testing.TestServer;
@@ -111,18 +112,18 @@ class RealDataComparisonApiTest {
         assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "_document", "[] +0 -0 ~0 =2",
                 "node", "[@id] +1 -1 ~0 =23",
-                "node.tag", "[node@id, _position] +1 -0 ~0 =3",
+                "node.tag", "[node@id, @k] +1 -0 ~0 =3",
                 "way", "[@id] +0 -0 ~0 =2",
                 "way.nd", "[way@id, _position] +0 -0 ~0 =25",
-                "way.tag", "[way@id, _position] +0 -0 ~1 =9",
+                "way.tag", "[way@id, @k] +0 -0 ~1 =9",
                 "relation", "[@id] +0 -0 ~0 =1",
                 "relation.member", "[relation@id, _position] +0 -0 ~0 =8",
-                "relation.tag", "[relation@id, _position] +0 -0 ~0 =3"));
+                "relation.tag", "[relation@id, @k] +0 -0 ~0 =3"));
         assertThat(keys(c, "node", ChangeType.CHANGE_TYPE_REMOVED)).containsExactly(List.of("1299329303"));
         assertThat(keys(c, "node", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of("9000000001"));
-        assertThat(keys(c, "node.tag", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of("250384970", "2"));
+        assertThat(keys(c, "node.tag", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of("250384970", "highway"));
         assertThat(deltas(c, "way.tag", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement().satisfies(d -> {
-            assertThat(d.getKeyList()).containsExactly("4428564", "3");
+            assertThat(d.getKeyList()).containsExactly("4428564", "maxspeed");
             assertThat(d.getChangesList()).singleElement().satisfies(change -> {
                 assertThat(change.getColumn()).isEqualTo("@v");
                 assertThat(List.of(change.getBefore(), change.getAfter())).containsExactly("30", "50");
@@ -153,11 +154,84 @@ class RealDataComparisonApiTest {
         assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "_document", "[] +0 -0 ~0 =3",
                 "Stmt", "[Id] +1 -1 ~1 =2",
-                "Stmt.Bal", "[Stmt.Id, _position] +3 -2 ~0 =13"));
+                "Stmt.Bal", "[Stmt.Id, _position] +3 -2 ~0 =13",
+                "Stmt.Ntry", "[Stmt.Id, _position] +1 -1 ~0 =3"));
         assertThat(keys(c, "Stmt", ChangeType.CHANGE_TYPE_REMOVED)).containsExactly(List.of("253EURNL26VAYB8060476890"));
         assertThat(keys(c, "Stmt", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of("255EURNL26VAYB8060476890"));
         assertThat(deltas(c, "Stmt", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement().satisfies(d -> assertThat(
                 d.getChangesList()).extracting(ch -> ch.getColumn()).containsExactly("AddtlStmtInf"));
+    }
+
+    @Test
+    void aSitemapKeyedByLocCountsAUrlInsertedAtTheTopOneRemovedOneChangedOneMovedAndASecondImageOnceEach()
+            throws Exception {
+        Comparison c = compare(PublicXml.sitemap(false), PublicXml.sitemap(true));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "url", "[loc] +1 -1 ~1 =72",
+                "url.image:image", "[url.loc, image:loc] +1 -1 ~0 =93",
+                "url.video:video.video:tag", "[url.loc, _position] +0 -0 ~0 =23"));
+        String site = "http://www.hebdenbridgetimes.co.uk/news/local/";
+        assertThat(keys(c, "url", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of(site + "new-article-1-7300000"));
+        assertThat(keys(c, "url", ChangeType.CHANGE_TYPE_REMOVED))
+                .containsExactly(List.of(site + "tour-racing-ahead-to-calderdale-1-7239866"));
+        assertThat(deltas(c, "url", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement()
+                .satisfies(d -> assertThat(d.getChangesList()).extracting(ch -> ch.getColumn()).containsExactly("lastmod"));
+        assertThat(keys(c, "url.image:image", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of(
+                site + "video-tour-de-yorkshire-in-calderdale-1-7242580",
+                "http://www.hebdenbridgetimes.co.uk/webimage/extra-2.jpg"));
+    }
+
+    @Test
+    void exchangeRatesAndAppStringsAndTranslationUnitsAndTestCasesCountEachEditOnceByTheirNaturalKeys()
+            throws Exception {
+        assertThat(outcome(compare(PublicXml.ecbRates(false), PublicXml.ecbRates(true))))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "_document", "[] +0 -0 ~0 =1",
+                        "Cube", "[@currency] +1 -1 ~1 =28"));
+        Comparison strings = compare(PublicXml.androidStrings(false), PublicXml.androidStrings(true));
+        assertThat(outcome(strings)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "string", "[@name] +1 -1 ~1 =17",
+                "plurals", "[@name] +0 -0 ~0 =2",
+                "plurals.item", "[plurals@name, _position] +1 -0 ~0 =4"));
+        assertThat(keys(strings, "string", ChangeType.CHANGE_TYPE_REMOVED)).containsExactly(List.of("available"));
+        assertThat(outcome(compare(PublicXml.xliff(false), PublicXml.xliff(true))))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "_document", "[] +0 -0 ~0 =1",
+                        "trans-unit", "[@id] +1 -1 ~1 =3"));
+        Comparison junit = compare(PublicXml.junitReport(false), PublicXml.junitReport(true));
+        assertThat(outcome(junit)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =1",
+                "testcase", "[@name] +1 -1 ~1 =6"));
+        assertThat(deltas(junit, "testcase", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement()
+                .satisfies(d -> assertThat(d.getChangesList()).extracting(ch -> ch.getColumn()).containsExactly("@time"));
+    }
+
+    @Test
+    void pubmedArticlesPairByPmidAcrossFilesAndAKeywordAddedToAnArticleWithOneIsOneAddedRow() throws Exception {
+        Comparison c = compare(PublicXml.pubmed(false), PublicXml.pubmed(true));
+
+        Map<String, String> outcome = outcome(c);
+        assertThat(outcome.get("PubmedArticle")).isEqualTo("[MedlineCitation.PMID] +0 -1 ~1 =1");
+        assertThat(keys(c, "PubmedArticle", ChangeType.CHANGE_TYPE_REMOVED)).containsExactly(List.of("30108519"));
+        assertThat(deltas(c, "PubmedArticle", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement()
+                .satisfies(d -> assertThat(d.getChangesList()).extracting(ch -> ch.getColumn())
+                        .containsExactly("MedlineCitation.Article.ArticleTitle"));
+        String keywords = "PubmedArticle.MedlineCitation.KeywordList.Keyword";
+        assertThat(keys(c, keywords, ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of("27797938", "2"));
+        assertThat(keys(c, keywords, ChangeType.CHANGE_TYPE_REMOVED)).allSatisfy(
+                key -> assertThat(key.getFirst()).isEqualTo("30108519"));
+    }
+
+    @Test
+    void anRssFeedWithoutKeysComparesItsItemsAsAMultisetAndSaysSo() throws Exception {
+        Comparison c = compare(PublicXml.rss(false), PublicXml.rss(true));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =1",
+                "item", "[] +1 -1 ~0 =3"));
+        assertThat(c.getFilesList()).filteredOn(f -> f.getPath().equals("item")).singleElement()
+                .satisfies(f -> assertThat(f.getWarningsList()).anySatisfy(w -> assertThat(w).contains("multiset")));
     }
 
     private static String orders(String... lines) {

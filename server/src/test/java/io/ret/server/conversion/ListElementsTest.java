@@ -65,9 +65,25 @@ class ListElementsTest {
                 + "<way id=\"9\"><nd ref=\"1\"/><nd ref=\"2\"/><tag k=\"b\" v=\"2\"/><tag k=\"c\" v=\"3\"/></way></osm>");
 
         assertThat(csv(dir, "doc.node.tag.csv")).containsExactly(
-                row("_id", "_parent_id", "_root_id", "node@id", "_position", "@k", "@v"),
-                row("1", "1", "1", "1", "1", "a", "1"));
+                row("_id", "_parent_id", "_root_id", "node@id", "@k", "@v"),
+                row("1", "1", "1", "1", "a", "1"));
         assertThat(csv(dir, "doc.node.csv").getFirst()).containsExactly("_id", "@id");
+    }
+
+    @Test
+    void anElementNamedAsAListMemberDirectlyInARecordIsAChildTableEvenWhenEveryRecordHasOne() throws Exception {
+        ConversionSummary summary = convert(dir, "<doc><Stmt><Id>S1</Id><Ntry><Amt>1</Amt></Ntry></Stmt>"
+                + "<Stmt><Id>S2</Id><Ntry><Amt>2</Amt></Ntry><OrderLine><sku>A</sku></OrderLine>"
+                + "<address><city>Berlin</city></address></Stmt></doc>");
+
+        assertThat(summary.schema().tables()).extracting(t -> t.name() + " " + t.primaryKey()).containsExactly(
+                "doc [Id]", "doc.Ntry [Stmt.Id, _position]", "doc.OrderLine [Stmt.Id, _position]");
+        assertThat(csv(dir, "doc.csv").getFirst()).containsExactly("_id", "Id", "address.city");
+        assertThat(ListElements.memberNoun("Ntry")).isTrue();
+        assertThat(ListElements.memberNoun("LineItem")).isTrue();
+        assertThat(ListElements.memberNoun("entry")).isTrue();
+        assertThat(ListElements.memberNoun("Entries")).isFalse();
+        assertThat(ListElements.memberNoun("customer")).isFalse();
     }
 
     @Test

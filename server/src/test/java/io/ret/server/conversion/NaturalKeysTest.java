@@ -172,4 +172,59 @@ class NaturalKeysTest {
         assertThat(schema.table("s.p").orElseThrow().keySource()).isEqualTo(KeySource.NONE);
         assertThat(schema.table("s.p").orElseThrow().primaryKey()).isEmpty();
     }
+
+    private List<String> keys(String xml) throws Exception {
+        String out = "out" + xml.hashCode();
+        ConversionSummary summary = convert(Map.of("a.xml", xml), ConversionOptions.defaults(), out);
+        return summary.schema().tables().stream().map(t -> t.name() + " " + t.primaryKey()).toList();
+    }
+
+    @Test
+    void withoutAnIdLikeColumnANameAKeyValuePairAUriOrAnIdOneLevelDownIsTheKeyWhenUniqueAndNeverEmpty()
+            throws Exception {
+        // a name, or the row element's name then name; a name named after something else is no key
+        assertThat(keys("<r><s name=\"a\">x</s><s name=\"b\">y</s></r>")).containsExactly("s [@name]");
+        assertThat(keys("<r><p><lastName>A</lastName><n>1</n></p><p><lastName>B</lastName><n>1</n></p></r>"))
+                .containsExactly("p []");
+        // a key-value pair: an attribute and a value, or leaves named as a name and a value
+        assertThat(keys("<r><o id=\"1\"><tag k=\"a\" v=\"1\"/><tag k=\"b\" v=\"1\"/></o><o id=\"2\"><tag k=\"a\" v=\"2\"/></o></r>"))
+                .containsExactly("o [@id]", "o.tag [o@id, @k]");
+        assertThat(keys("<r><c currency=\"USD\" rate=\"1.1\"/><c currency=\"JPY\" rate=\"163\"/></r>"))
+                .containsExactly("c [@currency]");
+        assertThat(keys("<r><o id=\"1\"><p><valueName>a</valueName><value>1</value></p><p><valueName>b</valueName>"
+                + "<value>1</value></p></o><o id=\"2\"/></r>")).containsExactly("o [@id]", "o.p [o@id, valueName]");
+        // two leaves that are no name and value: not a pair
+        assertThat(keys("<r><o id=\"1\"><l><sku>a</sku><qty>1</qty></l><l><sku>b</sku><qty>1</qty></l></o><o id=\"2\"/></r>"))
+                .containsExactly("o [@id]", "o.l [o@id, _position]");
+        // a pair whose key repeats within its parent is positional
+        assertThat(keys("<r><o id=\"1\"><tag k=\"a\" v=\"1\"/><tag k=\"a\" v=\"2\"/></o><o id=\"2\"/></r>"))
+                .containsExactly("o [@id]", "o.tag [o@id, _position]");
+        // a URI, in every row; one value that is no URI (or none at all) and it is no key
+        assertThat(keys("<r><u><loc>https://x.org/a</loc><n>1</n></u><u><loc>urn:isbn:123</loc><n>1</n></u></r>"))
+                .containsExactly("u [loc]");
+        assertThat(keys("<r><u><loc>https://x.org/a</loc><n>1</n></u><u><loc>/relative</loc><n>1</n></u></r>"))
+                .containsExactly("u []");
+        // an id one level down, in a single child: the record's own columns come first
+        assertThat(keys("<r><a><c><PMID>1</PMID></c><t>x</t></a><a><c><PMID>2</PMID></c><t>y</t></a></r>"))
+                .containsExactly("a [c.PMID]");
+        assertThat(keys("<r><a no=\"7\"><c><customerId>1</customerId></c></a><a no=\"8\"><c><customerId>2</customerId></c></a></r>"))
+                .containsExactly("a [@no]");
+        assertThat(KeyDetector.isUri("https://a.b/c".getBytes(), 13)).isTrue();
+        assertThat(KeyDetector.isUri("mailto:x@y".getBytes(), 10)).isFalse();
+        assertThat(KeyDetector.isUri("http://a b".getBytes(), 10)).isFalse();
+    }
+
+    @Test
+    void aTableLeftWithoutRowsInTheNextVersionKeepsItsPositionKeyRatherThanAnUntestedColumn() throws Exception {
+        String first = "<r><o id=\"1\"><t><u>https://a.org/1</u></t><t><u>https://a.org/2</u></t></o><o id=\"2\"/></r>";
+        ConversionSummary before = convert(Map.of("a.xml", first), ConversionOptions.defaults(), "before");
+        assertThat(before.schema().table("o.t").orElseThrow().primaryKey()).containsExactly("o@id", "u");
+
+        String second = "<r><o id=\"1\"><w><v>https://b.org</v></w><w><v>x</v></w></o><o id=\"2\"/></r>";
+        ConversionSummary after = convert(Map.of("a.xml", second),
+                ConversionOptions.defaults().withPreviousLayout(before.schema()), "after");
+        TableSchema empty = after.schema().table("o.t").orElseThrow();
+        assertThat(empty.rows()).isZero();
+        assertThat(empty.primaryKey()).containsExactly("o@id", "_position");
+    }
 }

@@ -58,13 +58,13 @@ class RealFormatsTest {
         assertThat(tables(schema)).containsExactly(
                 "_document 2 []",
                 "node 24 [@id]",
-                "node.tag 3 [node@id, _position]",
+                "node.tag 3 [node@id, @k]",
                 "way 2 [@id]",
                 "way.nd 25 [way@id, _position]",
-                "way.tag 10 [way@id, _position]",
+                "way.tag 10 [way@id, @k]",
                 "relation 1 [@id]",
                 "relation.member 8 [relation@id, _position]",
-                "relation.tag 3 [relation@id, _position]");
+                "relation.tag 3 [relation@id, @k]");
         assertThat(schema.table("way").orElseThrow().recordPath()).isEqualTo("/osm/way");
         assertThat(schema.table("way.nd").orElseThrow().parent()).isEqualTo("way");
         assertThat(column("osm", schema, "way", "@id")).containsExactly("4428564", "189944949");
@@ -97,10 +97,11 @@ class RealFormatsTest {
         assertThat(tables(schema)).containsExactly(
                 "_document 3 []",
                 "Stmt 4 [Id]",
-                "Stmt.Bal 15 [Stmt.Id, _position]");
+                "Stmt.Bal 15 [Stmt.Id, _position]",
+                "Stmt.Ntry 4 [Stmt.Id, _position]");
         assertThat(column("camt", schema, "Stmt", "Id")).containsExactly("CAMT0532015012200001", "253EURNL26VAYB8060476890",
                 "254EURNL26VAYB8060476890", "253EURCH2801234000123456789");
-        assertThat(column("camt", schema, "Stmt", "Ntry.Amt")).containsExactly("8.850", "8.85", "7.00", "8.85");
+        assertThat(column("camt", schema, "Stmt.Ntry", "Amt")).containsExactly("8.850", "8.85", "7.00", "8.85");
         assertThat(column("camt", schema, "_document", "BkToCstmrStmt.GrpHdr.MsgId")).hasSize(3);
     }
 

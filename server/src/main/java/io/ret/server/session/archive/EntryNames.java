@@ -90,9 +90,11 @@ public final class EntryNames {
 
     /**
      * Extensions of XML formats people export under their own names (OpenStreetMap, GPS tracks,
-     * Google Earth, XBRL filings) besides {@code .xml}: the same parser reads them all.
+     * Google Earth, XBRL filings, news feeds, translation files, emergency alerts, training
+     * logs, GML, .NET resources) besides {@code .xml}: the same parser reads them all.
      */
-    public static final List<String> XML_EXTENSIONS = List.of(".xml", ".osm", ".gpx", ".kml", ".xbrl");
+    public static final List<String> XML_EXTENSIONS = List.of(".xml", ".osm", ".gpx", ".kml", ".xbrl", ".rss", ".atom",
+            ".rdf", ".xlf", ".xliff", ".cap", ".tcx", ".gml", ".resx");
 
     /** XML or CSV by extension, ignoring case; null for anything else. */
     static EntryKind kindOf(String name) {
