@@ -96,6 +96,25 @@ class LauncherTest {
         assertThat(explicit.output()).contains("could not make a start-up cache");
     }
 
+    @Test
+    void theReleaseFileOfAJdkGivesItsVersionWithoutStartingIt() throws Exception {
+        Path jdk = fakeJava("jdk25", "25", true, true);
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n"
+                + "JAVA_VERSION=\"25.0.3\"\n");
+        Files.writeString(dir.resolve("app.jar"), "");
+        Run run = run(jdk, Map.of("RET_AOT", "off"), "whoami");
+        assertThat(run.output()).contains("ran: --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+                + " -jar " + dir.resolve("app.jar") + " whoami");
+        assertThat(jdk.resolve("asked")).doesNotExist();
+
+        Path old = fakeJava("jdk17", "25", true); // answers 25 when asked: the release file must win
+        Files.writeString(old.resolve("release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Run refused = run(old, "--help");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.output()).contains(old.resolve("bin/java") + " is Java 17");
+        assertThat(old.resolve("asked")).doesNotExist();
+    }
+
     private static List<Path> aotFiles(Path cacheDir) throws Exception {
         if (!Files.isDirectory(cacheDir)) {
             return List.of();
@@ -110,7 +129,8 @@ class LauncherTest {
         Path tools = dir.resolve("tools");
         if (!Files.isDirectory(tools)) {
             Files.createDirectories(tools);
-            for (String tool : List.of("sed", "dirname", "cksum", "cut", "grep", "ls", "mkdir", "mktemp", "mv", "rm")) {
+            for (String tool : List.of("sed", "dirname", "cksum", "cut", "grep", "ls", "mkdir", "mktemp", "mv", "rm",
+                    "readlink")) {
                 Path found = java.util.stream.Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool))
                         .filter(Files::isExecutable).findFirst().orElseThrow();
                 Files.createSymbolicLink(tools.resolve(tool), found);
@@ -131,7 +151,8 @@ class LauncherTest {
         Files.writeString(java, """
                 #!/bin/sh
                 case "$1" in
-                  -XshowSettings:properties) echo "    java.specification.version = %s" >&2
+                  -XshowSettings:properties) : > "${0%%/bin/java}/asked"
+                                             echo "    java.specification.version = %s" >&2
                                              echo "    java.home = %s" >&2; exit 0;;
                 esac
                 for arg in "$@"; do
