@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import io.ret.server.cli.CliContext;
 import io.ret.server.cli.CliFactory;
 import io.ret.server.cli.ClientCommands;
-import io.ret.server.cli.LocalTools;
 import io.ret.server.comparison.DiffCommand;
 import io.ret.server.job.worker.Worker;
 import io.ret.server.platform.config.ConfigException;
@@ -49,9 +48,7 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        CliContext context = CliContext.system(out, err);
-        Integer local = LocalTools.run(args, context); // a plain local convert or diff starts without picocli
-        return local != null ? local : commandLine(context).execute(args);
+        return commandLine(CliContext.system(out, err)).execute(args);
     }
 
     /** The whole command tree, with the streams, terminal and environment of {@code context}. */
