@@ -115,6 +115,22 @@ class LauncherTest {
         assertThat(old.resolve("asked")).doesNotExist();
     }
 
+    @Test
+    void aLocalConversionOfLessThan128MibRunsWithC1OnlyAndRetJavaOptsCanSayOtherwise() throws Exception {
+        Path java21 = fakeJava("jit", "21", true);
+        Files.writeString(dir.resolve("app.jar"), "");
+        Path small = Files.createDirectories(dir.resolve("small"));
+        Files.writeString(small.resolve("a.xml"), "<r><v>1</v></r>");
+        Run local = run(java21, Map.of("RET_JAVA_OPTS", "-Xmx1g"), "convert", "--record", "v", small.toString(), "out");
+        assertThat(local.output()).contains("ran: -XX:TieredStopAtLevel=1 -Xmx1g -jar " + dir.resolve("app.jar")
+                + " convert --record v " + small + " out");
+
+        Run remote = run(java21, "convert", "session-1");
+        assertThat(remote.output()).doesNotContain("TieredStopAtLevel").contains(" convert session-1");
+        Run diff = run(java21, "diff", small.toString(), small.toString());
+        assertThat(diff.output()).doesNotContain("TieredStopAtLevel");
+    }
+
     private static List<Path> aotFiles(Path cacheDir) throws Exception {
         if (!Files.isDirectory(cacheDir)) {
             return List.of();
@@ -130,7 +146,7 @@ class LauncherTest {
         if (!Files.isDirectory(tools)) {
             Files.createDirectories(tools);
             for (String tool : List.of("sed", "dirname", "cksum", "cut", "grep", "ls", "mkdir", "mktemp", "mv", "rm",
-                    "readlink")) {
+                    "readlink", "du")) {
                 Path found = java.util.stream.Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool))
                         .filter(Files::isExecutable).findFirst().orElseThrow();
                 Files.createSymbolicLink(tools.resolve(tool), found);
