@@ -7,6 +7,8 @@ import io.ret.api.v1.ConversionOptions;
 import io.ret.api.v1.ConversionServiceGrpc;
 import io.ret.api.v1.FlattenMode;
 import io.ret.api.v1.Job;
+import io.ret.api.v1.KeyColumns;
+import io.ret.api.v1.OutputLayout;
 import io.ret.api.v1.StartConversionRequest;
 import io.ret.server.conversion.ConvertCommand;
 import io.ret.server.platform.console.ProgressLine;
@@ -41,27 +43,28 @@ final class ConvertCli extends ClientCommand {
     @Option(names = "--namespace-uri", description = "Name elements {uri}local instead of prefix:local.")
     boolean namespaceUri;
 
+    @Option(names = "--layout", paramLabel = "LAYOUT",
+            description = "merged (default): one set of tables per record type, rows name their _file; "
+                    + "per-file: one set of tables per XML file.")
+    String layout;
+
+    @Option(names = "--keep-whitespace", description = "Keep element text as written (default: trim the whitespace around it).")
+    boolean keepWhitespace;
+
+    @Option(names = "--key", paramLabel = "TABLE=COL[,COL]",
+            description = "The natural key of a table (its name or record path); repeatable.")
+    List<String> keys = new ArrayList<>();
+
+    @Option(names = "--layout-from", paramLabel = "SESSION | DIR", description = "Keep the tables and columns of an "
+            + "earlier conversion: a converted session on the server, an output directory locally.")
+    String layoutFrom;
+
     @Option(names = "--watch", negatable = true,
             description = "Follow the job until it ends (default on a terminal; --no-watch returns at once).")
     Boolean watch;
 
     @Option(names = "--priority", defaultValue = "0", description = "-10..10; higher runs first.")
     int priority;
-
-    @Option(names = "--layout", paramLabel = "LAYOUT",
-            description = "Local conversion: merged (default, one set of tables per record type) or per-file.")
-    String layout;
-
-    @Option(names = "--layout-from", paramLabel = "DIR",
-            description = "Local conversion: keep the tables and columns of an earlier conversion's OUT-DIR.")
-    String layoutFrom;
-
-    @Option(names = "--keep-whitespace", description = "Local conversion: keep element text as written.")
-    boolean keepWhitespace;
-
-    @Option(names = "--key", paramLabel = "TABLE=COL[,COL]",
-            description = "Local conversion: the natural key of a table (its name or record path); repeatable.")
-    List<String> keys = new ArrayList<>();
 
     /** Options the local converter knows and this command does not (yet): passed on to it. */
     @Unmatched
@@ -76,10 +79,6 @@ final class ConvertCli extends ClientCommand {
         if (!passThrough.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "unknown option(s) " + passThrough + "; see ret convert --help");
         }
-        if (layout != null || layoutFrom != null || keepWhitespace || !keys.isEmpty()) {
-            throw new CliException(ExitCodes.USAGE,
-                    "--layout, --layout-from, --keep-whitespace and --key apply to a local conversion (ARCHIVE-OR-DIR OUT-DIR)");
-        }
         FlattenMode flatten = switch (mode == null ? "child-tables" : mode) {
             case "child-tables" -> FlattenMode.FLATTEN_MODE_CHILD_TABLES;
             case "join" -> FlattenMode.FLATTEN_MODE_JOIN_REPEATED;
@@ -93,6 +92,25 @@ final class ConvertCli extends ClientCommand {
         if (separator != null) {
             options.setJoinSeparator(separator);
         }
+        if (layout != null) {
+            options.setLayout(switch (layout) {
+                case "merged" -> OutputLayout.OUTPUT_LAYOUT_MERGED;
+                case "per-file" -> OutputLayout.OUTPUT_LAYOUT_PER_FILE;
+                default -> throw new CliException(ExitCodes.USAGE, "--layout is merged or per-file");
+            });
+        }
+        options.setKeepWhitespace(keepWhitespace);
+        for (String key : keys) {
+            int equals = key.indexOf('=');
+            if (equals <= 0 || equals == key.length() - 1) {
+                throw new CliException(ExitCodes.USAGE, "--key is TABLE=COLUMN[,COLUMN...]");
+            }
+            options.putKeyColumns(key.substring(0, equals),
+                    KeyColumns.newBuilder().addAllColumns(List.of(key.substring(equals + 1).split(","))).build());
+        }
+        if (layoutFrom != null) {
+            options.setLayoutFromSessionId(layoutFrom);
+        }
         Job job = client.call(ConversionServiceGrpc::newBlockingStub).startConversion(StartConversionRequest.newBuilder()
                 .setSessionId(targets.getFirst()).setOptions(options).setPriority(priority).build());
         return JobCommands.follow(client, context, out, job, watch(watch),
@@ -102,37 +120,38 @@ final class ConvertCli extends ClientCommand {
                 });
     }
 
-    /** Two paths: the local converter, which needs no server and no sign-in. */
+    /**
+     * Two paths: the local converter, which needs no server and no sign-in. The options go on in
+     * the order of {@link LocalTools#CONVERT_OPTIONS}, which runs plain command lines without picocli.
+     */
     @Override
     protected Integer runWithoutServer() {
         if (targets == null || targets.size() != 2) {
             return null;
         }
         List<String> args = new ArrayList<>(targets);
-        if (record != null) {
-            args.addAll(List.of("--record", record));
-        }
-        if (mode != null) {
-            args.addAll(List.of("--mode", mode));
-        }
-        if (separator != null) {
-            args.addAll(List.of("--separator", separator));
-        }
-        if (namespaceUri) {
-            args.add("--namespace-uri");
-        }
-        if (layout != null) {
-            args.addAll(List.of("--layout", layout));
-        }
-        if (layoutFrom != null) {
-            args.addAll(List.of("--layout-from", layoutFrom));
-        }
-        if (keepWhitespace) {
-            args.add("--keep-whitespace");
-        }
-        keys.forEach(key -> args.addAll(List.of("--key", key)));
+        option(args, "--record", record);
+        option(args, "--mode", mode);
+        option(args, "--separator", separator);
+        flag(args, "--namespace-uri", namespaceUri);
+        option(args, "--layout", layout);
+        flag(args, "--keep-whitespace", keepWhitespace);
+        keys.forEach(key -> option(args, "--key", key));
+        option(args, "--layout-from", layoutFrom);
         args.addAll(passThrough);
         ProgressLine bar = ProgressLine.on(context.err(), context.interactive(), "convert", ProgressLine.Unit.BYTES);
         return ConvertCommand.run(args, context.out(), context.err(), bar);
+    }
+
+    private static void option(List<String> args, String name, String value) {
+        if (value != null) {
+            args.addAll(List.of(name, value));
+        }
+    }
+
+    private static void flag(List<String> args, String name, boolean on) {
+        if (on) {
+            args.add(name);
+        }
     }
 }

@@ -192,6 +192,29 @@ class ClientCommandsTest {
     }
 
     @Test
+    void aConversionOnTheServerTakesTheLayoutWhitespaceAndKeyOptions(@TempDir Path dir) throws Exception {
+        Path archive = Files.write(dir.resolve("people.zip"), ZipBytes.zip(Map.of("people.xml",
+                "<people><person><name> Ada </name><n>1</n></person><person><name>Grace</name><n>1</n></person></people>")));
+        CliRunner.Result upload = ret.run("upload", archive.toString(), "--output", "json");
+        Session.Builder session = Session.newBuilder();
+        JsonFormat.parser().merge(upload.out(), session);
+
+        CliRunner.Result converted = ret.terminal(false).run("convert", session.getId(), "--watch", "--layout", "per-file",
+                "--keep-whitespace", "--key", "person=name");
+        assertThat(converted.code()).as(converted.toString()).isZero();
+        Path target = dir.resolve("people.csv");
+        CliRunner.Result download = ret.run("download", session.getId(), "people.csv", "-o", target.toString());
+        assertThat(download.code()).as(download.toString()).isZero();
+        assertThat(Files.readString(target)).contains(" Ada ,1");
+        CliRunner.Result tables = ret.run("tables", session.getId());
+        assertThat(tables.out()).as(tables.toString()).contains("key: name");
+
+        CliRunner.Result wrong = ret.run("convert", session.getId(), "--layout", "sideways");
+        assertThat(wrong.code()).isEqualTo(2);
+        assertThat(wrong.err()).contains("--layout is merged or per-file");
+    }
+
+    @Test
     void aComparisonShowsItsSummaryDeltasAndExport(@TempDir Path dir) throws Exception {
         Path v1 = Files.write(dir.resolve("v1.zip"), ZipBytes.zip(Map.of("orders.csv", orders(20, 0))));
         Path v2 = Files.write(dir.resolve("v2.zip"), ZipBytes.zip(Map.of("orders.csv", orders(21, 3))));

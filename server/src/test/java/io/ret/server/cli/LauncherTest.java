@@ -96,6 +96,41 @@ class LauncherTest {
         assertThat(explicit.output()).contains("could not make a start-up cache");
     }
 
+    @Test
+    void theReleaseFileOfAJdkGivesItsVersionWithoutStartingIt() throws Exception {
+        Path jdk = fakeJava("jdk25", "25", true, true);
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n"
+                + "JAVA_VERSION=\"25.0.3\"\n");
+        Files.writeString(dir.resolve("app.jar"), "");
+        Run run = run(jdk, Map.of("RET_AOT", "off"), "whoami");
+        assertThat(run.output()).contains("ran: --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+                + " -jar " + dir.resolve("app.jar") + " whoami");
+        assertThat(jdk.resolve("asked")).doesNotExist();
+
+        Path old = fakeJava("jdk17", "25", true); // answers 25 when asked: the release file must win
+        Files.writeString(old.resolve("release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Run refused = run(old, "--help");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.output()).contains(old.resolve("bin/java") + " is Java 17");
+        assertThat(old.resolve("asked")).doesNotExist();
+    }
+
+    @Test
+    void aLocalConversionOfLessThan128MibRunsWithC1OnlyAndRetJavaOptsCanSayOtherwise() throws Exception {
+        Path java21 = fakeJava("jit", "21", true);
+        Files.writeString(dir.resolve("app.jar"), "");
+        Path small = Files.createDirectories(dir.resolve("small"));
+        Files.writeString(small.resolve("a.xml"), "<r><v>1</v></r>");
+        Run local = run(java21, Map.of("RET_JAVA_OPTS", "-Xmx1g"), "convert", "--record", "v", small.toString(), "out");
+        assertThat(local.output()).contains("ran: -XX:TieredStopAtLevel=1 -Xmx1g -jar " + dir.resolve("app.jar")
+                + " convert --record v " + small + " out");
+
+        Run remote = run(java21, "convert", "session-1");
+        assertThat(remote.output()).doesNotContain("TieredStopAtLevel").contains(" convert session-1");
+        Run diff = run(java21, "diff", small.toString(), small.toString());
+        assertThat(diff.output()).doesNotContain("TieredStopAtLevel");
+    }
+
     private static List<Path> aotFiles(Path cacheDir) throws Exception {
         if (!Files.isDirectory(cacheDir)) {
             return List.of();
@@ -110,7 +145,8 @@ class LauncherTest {
         Path tools = dir.resolve("tools");
         if (!Files.isDirectory(tools)) {
             Files.createDirectories(tools);
-            for (String tool : List.of("sed", "dirname", "cksum", "cut", "grep", "ls", "mkdir", "mktemp", "mv", "rm")) {
+            for (String tool : List.of("sed", "dirname", "cksum", "cut", "grep", "ls", "mkdir", "mktemp", "mv", "rm",
+                    "readlink", "du")) {
                 Path found = java.util.stream.Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool))
                         .filter(Files::isExecutable).findFirst().orElseThrow();
                 Files.createSymbolicLink(tools.resolve(tool), found);
@@ -131,7 +167,8 @@ class LauncherTest {
         Files.writeString(java, """
                 #!/bin/sh
                 case "$1" in
-                  -XshowSettings:properties) echo "    java.specification.version = %s" >&2
+                  -XshowSettings:properties) : > "${0%%/bin/java}/asked"
+                                             echo "    java.specification.version = %s" >&2
                                              echo "    java.home = %s" >&2; exit 0;;
                 esac
                 for arg in "$@"; do

@@ -1,6 +1,8 @@
 package io.ret.server.conversion.schema;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -9,11 +11,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 
 /**
  * The schema a conversion writes beside its CSVs, as a Frictionless Data Package
@@ -23,13 +24,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Frictionless tools ignore: the layout, each table's record path, parent, key source,
  * row count, and each field's role and null count.
  *
- * <p>Mapped by hand over Jackson's tree model: the JSON is a public format and must not
- * move when a Java name does.
+ * <p>Mapped by hand with jackson-core's streaming generator and parser (the output is what
+ * databind's indenting ObjectMapper wrote, byte for byte): the JSON is a public format and must
+ * not move when a Java name does, and databind would cost a fresh {@code ret convert} a tenth of
+ * a second of start-up.
  */
 public record DataPackage(Layout layout, List<TableSchema> tables) {
 
     public static final String FILE_NAME = "datapackage.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final JsonFactory JSON = new JsonFactory();
 
     public DataPackage {
         Objects.requireNonNull(layout, "layout");
@@ -52,149 +55,179 @@ public record DataPackage(Layout layout, List<TableSchema> tables) {
 
     /** Reads {@code dir/datapackage.json}. */
     public static DataPackage read(Path dir) throws IOException {
-        return fromJson(JSON.readTree(dir.resolve(FILE_NAME).toFile()));
+        try (JsonParser parser = JSON.createParser(dir.resolve(FILE_NAME).toFile())) {
+            return fromJson(JsonValues.read(parser));
+        }
     }
 
     /** Writes {@code dir/datapackage.json} atomically (a temporary file, then a move). */
     public void write(Path dir) throws IOException {
         Path temporary = dir.resolve(FILE_NAME + ".tmp");
-        JSON.writeValue(temporary.toFile(), toJson());
+        try (OutputStream out = Files.newOutputStream(temporary);
+             JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            write(json);
+        }
         Files.move(temporary, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     public String toJsonString() {
-        try {
-            return JSON.writeValueAsString(toJson());
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(text)) {
+            write(json);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        return text.toString();
     }
 
     public static DataPackage parse(String json) throws IOException {
-        return fromJson(JSON.readTree(json));
-    }
-
-    ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("profile", "tabular-data-package");
-        root.put("name", "ret-conversion");
-        root.put("ret:layout", layout.json());
-        ArrayNode resources = root.putArray("resources");
-        for (TableSchema table : tables) {
-            resources.add(resource(table, table.isChild() ? table(table.parent()).orElse(null) : null));
+        try (JsonParser parser = JSON.createParser(json)) {
+            return fromJson(JsonValues.read(parser));
         }
-        return root;
     }
 
-    private static ObjectNode resource(TableSchema table, TableSchema parent) {
-        ObjectNode resource = JSON.createObjectNode();
-        resource.put("name", table.name());
-        resource.put("path", table.path());
-        resource.put("profile", "tabular-data-resource");
-        resource.put("format", "csv");
-        resource.put("mediatype", "text/csv");
-        resource.put("encoding", "utf-8");
-        resource.put("ret:recordPath", table.recordPath());
+    private void write(JsonGenerator json) throws IOException {
+        json.useDefaultPrettyPrinter();
+        json.writeStartObject();
+        json.writeStringField("profile", "tabular-data-package");
+        json.writeStringField("name", "ret-conversion");
+        json.writeStringField("ret:layout", layout.json());
+        json.writeArrayFieldStart("resources");
+        for (TableSchema table : tables) {
+            resource(json, table, table.isChild() ? table(table.parent()).orElse(null) : null);
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void resource(JsonGenerator json, TableSchema table, TableSchema parent) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("name", table.name());
+        json.writeStringField("path", table.path());
+        json.writeStringField("profile", "tabular-data-resource");
+        json.writeStringField("format", "csv");
+        json.writeStringField("mediatype", "text/csv");
+        json.writeStringField("encoding", "utf-8");
+        json.writeStringField("ret:recordPath", table.recordPath());
         if (!table.sourceFile().isEmpty()) {
-            resource.put("ret:sourceFile", table.sourceFile());
+            json.writeStringField("ret:sourceFile", table.sourceFile());
         }
         if (table.isChild()) {
-            resource.put("ret:parent", table.parent());
+            json.writeStringField("ret:parent", table.parent());
         }
-        resource.put("ret:keySource", table.keySource().json());
-        resource.put("ret:rows", table.rows());
-        ObjectNode schema = resource.putObject("schema");
-        ArrayNode fields = schema.putArray("fields");
+        json.writeStringField("ret:keySource", table.keySource().json());
+        json.writeNumberField("ret:rows", table.rows());
+        json.writeObjectFieldStart("schema");
+        json.writeArrayFieldStart("fields");
         for (ColumnSchema column : table.columns()) {
-            ObjectNode field = fields.addObject();
-            field.put("name", column.name());
-            field.put("type", column.type().frictionless());
-            field.put("ret:role", column.role().json());
-            field.put("ret:nulls", column.nulls());
+            json.writeStartObject();
+            json.writeStringField("name", column.name());
+            json.writeStringField("type", column.type().frictionless());
+            json.writeStringField("ret:role", column.role().json());
+            json.writeNumberField("ret:nulls", column.nulls());
             if (!column.source().isEmpty()) {
-                field.put("ret:source", column.source());
+                json.writeStringField("ret:source", column.source());
             }
+            json.writeEndObject();
         }
+        json.writeEndArray();
         if (!table.primaryKey().isEmpty()) {
-            strings(schema.putArray("primaryKey"), table.primaryKey());
+            strings(json, "primaryKey", table.primaryKey());
         }
         if (parent != null && !table.parentKey().isEmpty()) {
             // the child's copies of the parent key are named with the parent's row element as prefix
-            ObjectNode foreignKey = schema.putArray("foreignKeys").addObject();
-            strings(foreignKey.putArray("fields"), table.parentKey());
-            ObjectNode reference = foreignKey.putObject("reference");
-            reference.put("resource", parent.name());
-            strings(reference.putArray("fields"), parent.primaryKey());
+            json.writeArrayFieldStart("foreignKeys");
+            json.writeStartObject();
+            strings(json, "fields", table.parentKey());
+            json.writeObjectFieldStart("reference");
+            json.writeStringField("resource", parent.name());
+            strings(json, "fields", parent.primaryKey());
+            json.writeEndObject();
+            json.writeEndObject();
+            json.writeEndArray();
         }
-        return resource;
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
-    private static void strings(ArrayNode array, List<String> values) {
-        values.forEach(array::add);
+    private static void strings(JsonGenerator json, String field, List<String> values) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
     }
 
-    static DataPackage fromJson(JsonNode root) throws IOException {
-        if (!root.isObject() || !root.path("resources").isArray()) {
+    static DataPackage fromJson(Object root) throws IOException {
+        if (!JsonValues.isObject(root) || !JsonValues.isArray(path(root, "resources"))) {
             throw new IOException(FILE_NAME + " has no resources");
         }
         Layout layout;
         try {
-            layout = Layout.fromJson(root.path("ret:layout").asText("per-file"));
+            layout = Layout.fromJson(text(path(root, "ret:layout"), "per-file"));
         } catch (IllegalArgumentException e) {
             throw new IOException(FILE_NAME + ": " + e.getMessage());
         }
         List<TableSchema> tables = new ArrayList<>();
-        for (JsonNode resource : root.path("resources")) {
+        for (Object resource : JsonValues.elements(path(root, "resources"))) {
             tables.add(table(resource));
         }
         return new DataPackage(layout, tables);
     }
 
-    private static TableSchema table(JsonNode resource) throws IOException {
+    private static TableSchema table(Object resource) throws IOException {
         String name = required(resource, "name");
-        JsonNode schema = resource.path("schema");
+        Object schema = path(resource, "schema");
         List<ColumnSchema> columns = new ArrayList<>();
-        for (JsonNode field : schema.path("fields")) {
+        for (Object field : JsonValues.elements(path(schema, "fields"))) {
             try {
                 columns.add(new ColumnSchema(required(field, "name"),
-                        ColumnType.fromFrictionless(field.path("type").asText("string")),
-                        ColumnRole.fromJson(field.path("ret:role").asText("data")),
-                        field.path("ret:nulls").asLong(0), field.path("ret:source").asText("")));
+                        ColumnType.fromFrictionless(text(path(field, "type"), "string")),
+                        ColumnRole.fromJson(text(path(field, "ret:role"), "data")),
+                        JsonValues.asLong(path(field, "ret:nulls"), 0), text(path(field, "ret:source"), "")));
             } catch (IllegalArgumentException e) {
                 throw new IOException(FILE_NAME + ": table '" + name + "': " + e.getMessage());
             }
         }
         List<String> parentKey = List.of();
-        for (JsonNode foreignKey : schema.path("foreignKeys")) {
-            parentKey = texts(foreignKey.path("fields"));
+        for (Object foreignKey : JsonValues.elements(path(schema, "foreignKeys"))) {
+            parentKey = texts(path(foreignKey, "fields"));
         }
         KeySource keySource;
         try {
-            keySource = KeySource.fromJson(resource.path("ret:keySource").asText("none"));
+            keySource = KeySource.fromJson(text(path(resource, "ret:keySource"), "none"));
         } catch (IllegalArgumentException e) {
             throw new IOException(FILE_NAME + ": table '" + name + "': " + e.getMessage());
         }
-        return new TableSchema(name, required(resource, "path"), resource.path("ret:sourceFile").asText(""),
-                resource.path("ret:recordPath").asText(""), resource.path("ret:parent").asText(""),
-                texts(schema.path("primaryKey")), parentKey, keySource, resource.path("ret:rows").asLong(0), columns);
+        return new TableSchema(name, required(resource, "path"), text(path(resource, "ret:sourceFile"), ""),
+                text(path(resource, "ret:recordPath"), ""), text(path(resource, "ret:parent"), ""),
+                texts(path(schema, "primaryKey")), parentKey, keySource,
+                JsonValues.asLong(path(resource, "ret:rows"), 0), columns);
     }
 
-    private static List<String> texts(JsonNode array) {
+    private static Object path(Object node, String field) {
+        return JsonValues.path(node, field);
+    }
+
+    private static String text(Object node, String missing) {
+        return JsonValues.text(node, missing);
+    }
+
+    private static List<String> texts(Object array) {
         List<String> values = new ArrayList<>();
-        if (array.isTextual()) {
-            values.add(array.asText()); // Frictionless allows a single field as a string
+        if (array instanceof String single) {
+            values.add(single); // Frictionless allows a single field as a string
         }
-        for (JsonNode value : array) {
-            values.add(value.asText());
+        for (Object value : JsonValues.elements(array)) {
+            values.add(text(value, "null"));
         }
         return values;
     }
 
-    private static String required(JsonNode node, String field) throws IOException {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+    private static String required(Object node, String field) throws IOException {
+        if (!(path(node, field) instanceof String value) || value.isEmpty()) {
             throw new IOException(FILE_NAME + ": missing '" + field + "'");
         }
-        return value.asText();
+        return value;
     }
 }

@@ -1,5 +1,6 @@
 package io.ret.server.platform.logging;
 
+import java.io.IOException;
 import java.util.logging.LogManager;
 
 /**
@@ -8,7 +9,15 @@ import java.util.logging.LogManager;
  * loses the shutdown log lines; this one resets only when asked to at the end.
  */
 public final class RetLogManager extends LogManager {
+    /** This manager once java.util.logging has started (read its configuration); null while nothing has logged. */
+    private static volatile RetLogManager started;
     private volatile boolean finished;
+
+    @Override
+    public void readConfiguration() throws IOException {
+        started = this;
+        super.readConfiguration();
+    }
 
     @Override
     public void reset() {
@@ -17,9 +26,13 @@ public final class RetLogManager extends LogManager {
         }
     }
 
-    /** Flushes and closes the handlers; the last thing the server's shutdown does. */
+    /**
+     * Flushes and closes the handlers; the last thing the server's shutdown does. Does not start
+     * java.util.logging when nothing has (see {@link Logging}).
+     */
     public static void finish() {
-        if (LogManager.getLogManager() instanceof RetLogManager manager) {
+        RetLogManager manager = started;
+        if (manager != null) {
             manager.finished = true;
             manager.reset();
         }

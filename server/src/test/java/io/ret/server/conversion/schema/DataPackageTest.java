@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +48,33 @@ class DataPackageTest {
         assertThat(lines.comparedColumns()).containsExactly("sku");
         assertThat(read.table("order").orElseThrow().systemColumns()).containsExactly("_id", "_file");
         assertThat(read.tableAt("order.line.csv")).contains(lines);
+    }
+
+    @Test
+    void theJsonIsByteForByteWhatJacksonDatabindIndentsAndReadsTheSame() throws IOException {
+        TableSchema perFile = new TableSchema("a \"q\" é", "dir/a.csv", "dir/a.xml", "/r/é", "", List.of("k"), List.of(),
+                KeySource.GIVEN, 7, List.of(new ColumnSchema("k", ColumnType.STRING, ColumnRole.DATA, 0, "@k\t\\"),
+                        ColumnSchema.data("ü", ColumnType.TIMESTAMP, 7)));
+        String json = new DataPackage(Layout.PER_FILE, List.of(ORDERS, LINES, perFile)).toJsonString();
+        ObjectMapper databind = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        assertThat(databind.writeValueAsString(databind.readTree(json))).isEqualTo(json);
+        assertThat(DataPackage.parse(json)).isEqualTo(new DataPackage(Layout.PER_FILE, List.of(ORDERS, LINES, perFile)));
+    }
+
+    @Test
+    void valuesReadAsJacksonsTreeReadThem() throws IOException {
+        DataPackage read = DataPackage.parse("""
+                {"ret:layout":"merged","resources":[{"name":"t","path":"t.csv","ret:rows":"12",
+                "schema":{"fields":{"one":{"name":"a","ret:nulls":3.0,"ret:role":null},"two":{"name":"b","type":"integer"}},
+                "primaryKey":"a"}}], "extra": [1, {"x": true}]}""");
+        TableSchema table = read.tables().getFirst();
+        assertThat(table.rows()).isEqualTo(12);
+        assertThat(table.primaryKey()).containsExactly("a");
+        assertThat(table.columns()).containsExactly(ColumnSchema.data("a", ColumnType.STRING, 3),
+                ColumnSchema.data("b", ColumnType.INTEGER, 0));
+        assertThatThrownBy(() -> DataPackage.parse("{\"resources\":[{\"name\":\"t\",\"path\":\"\"}]}"))
+                .isInstanceOf(IOException.class).hasMessageContaining("missing 'path'");
+        assertThatThrownBy(() -> DataPackage.parse("{\"resources\":[")).isInstanceOf(IOException.class);
     }
 
     @Test
