@@ -249,42 +249,106 @@ public final class ArchiveConverter {
     }
 
     /**
-     * Second pass: replays every file to find the keys, and counts each file's rows per table
-     * (the write pass numbers rows from them); a file that cannot be replayed fails alone here.
+     * Second pass: replays every file to find the keys and count each file's rows; a file that
+     * cannot be replayed fails alone here. Without given keys the files are split, by size, into
+     * one run of consecutive files per thread, each with a detector of its own, merged in file
+     * order afterwards; given keys are checked on one thread, so that the first row breaking one
+     * is named with its place in the table.
      */
     private void checkKeys(Map<String, Group> groups, List<FileFailure> failures, SerialProgress progress)
             throws IOException {
         for (Group group : groups.values()) {
-            KeyDetector detector;
-            try {
-                detector = new KeyDetector(group.plan, options.keyColumns());
-            } catch (KeyDetector.KeyColumnException e) {
-                throw new KeyColumnRejectedException(KeyColumnRejectedException.Reason.UNKNOWN, e.getMessage());
+            List<List<Prepared>> runs = runs(group.files, options.keyColumns().isEmpty() ? maxThreads : 1);
+            List<KeyCheck> checks = new ArrayList<>();
+            for (List<Prepared> run : runs) {
+                checks.add(new KeyCheck(detector(group.plan), run));
             }
-            RowReplay replay = new RowReplay(group.plan, options, progress, detector.cellsRead());
-            for (Iterator<Prepared> it = group.files.iterator(); it.hasNext(); ) {
-                Prepared file = it.next();
-                progress.phase("checking keys in " + file.entry().path());
-                detector.file(file.entry().path());
-                long[] before = replay.lastIds();
-                try (SpillReader spill = new SpillReader(Files.newInputStream(file.spill()))) {
-                    replay.replay(spill, file.map(), detector);
-                    file.rows = replay.lastIds();
-                    for (int table = 0; table < before.length; table++) {
-                        file.rows[table] -= before[table];
-                    }
-                } catch (FileConversionException e) {
-                    deleteQuietly(file.spill());
-                    failures.add(e.toFailure(file.entry().path()));
-                    it.remove();
+            List<Thread> checking = new ArrayList<>();
+            for (KeyCheck check : checks.subList(1, checks.size())) {
+                checking.add(Thread.ofPlatform().name("ret-convert-check").daemon()
+                        .start(() -> check.run(group.plan, progress)));
+            }
+            checks.getFirst().run(group.plan, progress);
+            checking.forEach(ArchiveConverter::join);
+            KeyDetector detector = checks.getFirst().detector;
+            for (KeyCheck check : checks) {
+                if (check.stopped != null) {
+                    throw rethrow(check.stopped);
                 }
-                progress.checked(file.entry().sizeBytes());
+                if (check != checks.getFirst()) {
+                    detector.absorb(check.detector);
+                }
+                for (Prepared file : check.failed.keySet()) {
+                    group.files.remove(file);
+                    failures.add(check.failed.get(file));
+                }
             }
             String broken = detector.givenKeyProblem();
             if (broken != null) {
                 throw new KeyColumnRejectedException(KeyColumnRejectedException.Reason.NOT_UNIQUE, broken);
             }
             detector.decide(!group.files.isEmpty());
+        }
+    }
+
+    private KeyDetector detector(TablePlan plan) {
+        try {
+            return new KeyDetector(plan, options.keyColumns());
+        } catch (KeyDetector.KeyColumnException e) {
+            throw new KeyColumnRejectedException(KeyColumnRejectedException.Reason.UNKNOWN, e.getMessage());
+        }
+    }
+
+    /** {@code files} cut into at most {@code count} runs of consecutive files of about equal size. */
+    private static List<List<Prepared>> runs(List<Prepared> files, int count) {
+        long total = files.stream().mapToLong(f -> f.entry().sizeBytes()).sum();
+        List<List<Prepared>> runs = new ArrayList<>(List.of(new ArrayList<>()));
+        long done = 0;
+        for (Prepared file : files) {
+            if (!runs.getLast().isEmpty() && runs.size() < count && done >= total * runs.size() / count) {
+                runs.add(new ArrayList<>());
+            }
+            runs.getLast().add(file);
+            done += file.entry().sizeBytes();
+        }
+        return runs;
+    }
+
+    /** One thread's share of the key check: a run of consecutive files and what they showed. */
+    private final class KeyCheck {
+        final KeyDetector detector;
+        final List<Prepared> files;
+        final Map<Prepared, FileFailure> failed = new LinkedHashMap<>();
+        Throwable stopped;
+
+        KeyCheck(KeyDetector detector, List<Prepared> files) {
+            this.detector = detector;
+            this.files = files;
+        }
+
+        void run(TablePlan plan, SerialProgress progress) {
+            try {
+                RowReplay replay = new RowReplay(plan, options, progress, detector.cellsRead());
+                for (Prepared file : files) {
+                    progress.phase("checking keys in " + file.entry().path());
+                    detector.file(file.entry().path());
+                    long[] before = replay.lastIds();
+                    try (SpillReader spill = new SpillReader(Files.newInputStream(file.spill()))) {
+                        replay.replay(spill, file.map(), detector);
+                        file.rows = replay.lastIds();
+                        for (int table = 0; table < before.length; table++) {
+                            file.rows[table] -= before[table];
+                        }
+                    } catch (FileConversionException e) {
+                        deleteQuietly(file.spill());
+                        failed.put(file, e.toFailure(file.entry().path()));
+                    }
+                    progress.checked(file.entry().sizeBytes());
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                stopped = e;
+                progress.stop(); // the other runs give up at their next check
+            }
         }
     }
 

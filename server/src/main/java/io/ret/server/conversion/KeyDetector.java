@@ -394,6 +394,28 @@ final class KeyDetector implements RowReplay.Rows {
         }
     }
 
+    /**
+     * Takes in what {@code later} saw, a detector of the same plan that replayed the files after
+     * this one's (without given keys): a candidate holds if it held in both and, when it must be
+     * unique over the whole table, no value of one is a value of the other. A candidate unique
+     * within its parent row needs no more: a parent row and its children are in one file.
+     */
+    void absorb(KeyDetector later) {
+        for (TablePlan.Table table : plan.tables) {
+            rowsSeen[table.index] += later.rowsSeen[table.index];
+            Candidate[] ours = candidates[table.index];
+            Candidate[] theirs = later.candidates[table.index];
+            for (int i = 0; i < ours.length; i++) {
+                if (!ours[i].alive) {
+                    continue;
+                }
+                if (!theirs[i].alive || !table.keyedWithinParent() && !ours[i].seen.addAllNew(theirs[i].seen)) {
+                    kill(ours[i]);
+                }
+            }
+        }
+    }
+
     private static void kill(Candidate candidate) {
         candidate.alive = false;
         candidate.seen.release();
@@ -483,6 +505,19 @@ final class KeyDetector implements RowReplay.Rows {
                     return false;
                 }
             }
+        }
+
+        /** Adds every value of {@code other}; false when one of them was here already. */
+        boolean addAllNew(LongSet other) {
+            if (other.hasZero && !add(0)) {
+                return false;
+            }
+            for (long value : other.slots) {
+                if (value != 0 && !add(value)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         void clear() {

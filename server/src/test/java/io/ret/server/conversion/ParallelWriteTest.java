@@ -1,6 +1,8 @@
 package io.ret.server.conversion;
 
+import io.ret.server.conversion.schema.KeySource;
 import io.ret.server.conversion.schema.Layout;
+import io.ret.server.conversion.schema.TableSchema;
 
 import static io.ret.server.conversion.Fixtures.csv;
 import static io.ret.server.conversion.Fixtures.row;
@@ -26,7 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 import io.ret.server.session.archive.ArchiveLimits;
 import io.ret.server.session.archive.ZipBytes;
 
-/** The write pass on several threads: the same bytes as one, and failures and cancellation that leave nothing. */
+/**
+ * The key check and the write pass on several threads: the same keys and bytes as one, and
+ * failures and cancellation that leave nothing.
+ */
 class ParallelWriteTest {
 
     @TempDir
@@ -228,6 +233,45 @@ class ParallelWriteTest {
         }
         return numbers;
     }
+
+    /**
+     * Files split between checking threads must still see a value repeated across them: here
+     * {@code code} repeats only between the first and the last file, which two or more threads
+     * check apart; the lines' {@code no} repeats across orders but never within one.
+     */
+    @Test
+    void aKeyValueRepeatedInTheFirstAndTheLastFileIsNoKeyWhateverTheThreads() throws Exception {
+        for (boolean repeated : new boolean[] {true, false}) {
+            Map<String, Object> entries = new LinkedHashMap<>();
+            for (int file = 0; file < 8; file++) {
+                StringBuilder xml = new StringBuilder("<items>");
+                for (int i = 0; i < 50; i++) {
+                    String code = repeated && file == 7 && i == 49 ? "C-0-0" : "C-" + file + "-" + i;
+                    xml.append("<item><code>").append(code).append("</code><label>x</label>")
+                            .append("<line><no>1</no></line><line><no>2</no></line></item>");
+                }
+                entries.put(String.format("items-%02d.xml", file), xml.append("</items>").toString());
+            }
+            Path zip = ZipBytes.write(dir.resolve(repeated + ".zip"), ZipBytes.zip(entries));
+            for (int threads : new int[] {1, 2, 4}) {
+                ConversionSummary summary = converter(Layout.MERGED, threads)
+                        .convert(zip, dir.resolve(repeated + "-" + threads), ConversionProgress.NONE);
+
+                TableSchema item = summary.schema().table("item").orElseThrow();
+                TableSchema line = summary.schema().table("item.line").orElseThrow();
+                if (repeated) {
+                    assertThat(item.primaryKey()).as(threads + " threads").doesNotContain("code");
+                    assertThat(item.keySource()).as(threads + " threads").isNotEqualTo(KeySource.DETECTED);
+                } else {
+                    assertThat(item.primaryKey()).as(threads + " threads").containsExactly("code");
+                    assertThat(line.primaryKey()).as(threads + " threads").containsExactly("item.code", "no");
+                }
+                assertThat(item.rows()).isEqualTo(400);
+                assertThat(line.rows()).isEqualTo(800);
+            }
+        }
+    }
+
 
     private static List<String> files(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
