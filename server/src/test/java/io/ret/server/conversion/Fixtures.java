@@ -1,6 +1,9 @@
 package io.ret.server.conversion;
 
+import io.ret.server.conversion.schema.DataPackage;
 import io.ret.server.conversion.schema.Layout;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -83,5 +87,28 @@ final class Fixtures {
 
     static ConversionOptions record(String recordElement) {
         return new ConversionOptions(recordElement, FlattenMode.CHILD_TABLES, "|", false);
+    }
+
+    /** Converts {@code files} (name to XML) as a ZIP in {@code dir} into {@code dir/out}; every file must convert. */
+    static DataPackage convertAll(Path dir, Map<String, String> files, ConversionOptions options, String out)
+            throws IOException {
+        Path zip = zip(dir.resolve(out + ".zip"), new LinkedHashMap<>(files));
+        ConversionSummary summary = new ArchiveConverter(options, ArchiveLimits.defaults())
+                .convert(zip, dir.resolve(out), ConversionProgress.NONE);
+        assertThat(summary.failures()).isEmpty();
+        return summary.schema();
+    }
+
+    /** "name rows key" per table, in the schema's order. */
+    static List<String> tables(DataPackage schema) {
+        return schema.tables().stream().map(t -> t.name() + " " + t.rows() + " " + t.primaryKey()).toList();
+    }
+
+    /** The values of one column of a converted table, in row order. */
+    static List<String> column(Path outDir, DataPackage schema, String table, String column) throws IOException {
+        List<List<String>> rows = csv(outDir.resolve(schema.table(table).orElseThrow().path()));
+        int at = rows.getFirst().indexOf(column);
+        assertThat(at).as("column %s of %s: %s", column, table, rows.getFirst()).isNotNegative();
+        return rows.subList(1, rows.size()).stream().map(r -> r.get(at)).toList();
     }
 }

@@ -1,6 +1,7 @@
 package io.ret.server.conversion;
 
 import static io.ret.server.conversion.Fixtures.csv;
+import static io.ret.server.conversion.Fixtures.tables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.ret.server.conversion.schema.ColumnSchema;
 import io.ret.server.conversion.schema.DataPackage;
 import io.ret.server.conversion.schema.TableSchema;
-import io.ret.server.session.archive.ArchiveLimits;
 import io.ret.server.testing.PublicXml;
 
 /**
@@ -35,23 +35,11 @@ class PublicFormatsTest {
     }
 
     private DataPackage convert(Map<String, String> files, ConversionOptions options, String out) throws Exception {
-        Path zip = Fixtures.zip(dir.resolve(out + ".zip"), new LinkedHashMap<>(files));
-        ConversionSummary summary = new ArchiveConverter(options, ArchiveLimits.defaults())
-                .convert(zip, dir.resolve(out), ConversionProgress.NONE);
-        assertThat(summary.failures()).isEmpty();
-        return summary.schema();
-    }
-
-    /** "name rows key" per table, in the schema's order. */
-    private static List<String> tables(DataPackage schema) {
-        return schema.tables().stream().map(t -> t.name() + " " + t.rows() + " " + t.primaryKey()).toList();
+        return Fixtures.convertAll(dir, files, options, out);
     }
 
     private List<String> column(String out, DataPackage schema, String table, String column) throws Exception {
-        List<List<String>> rows = csv(dir.resolve(out).resolve(schema.table(table).orElseThrow().path()));
-        int at = rows.getFirst().indexOf(column);
-        assertThat(at).as("column %s of %s: %s", column, table, rows.getFirst()).isNotNegative();
-        return rows.subList(1, rows.size()).stream().map(r -> r.get(at)).toList();
+        return Fixtures.column(dir.resolve(out), schema, table, column);
     }
 
     @Test

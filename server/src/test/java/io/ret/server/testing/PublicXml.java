@@ -1,5 +1,6 @@
 package io.ret.server.testing;
 
+import static io.ret.server.testing.RealXml.replaceOnce;
 import static io.ret.server.testing.RealXml.resource;
 
 import java.util.ArrayList;
@@ -141,14 +142,6 @@ public final class PublicXml {
 
     public static Map<String, String> marc() {
         return Map.of("batch.xml", resource("marc/batch.xml"));
-    }
-
-    static String replaceOnce(String text, String from, String to) {
-        int at = text.indexOf(from);
-        if (at < 0) {
-            throw new IllegalStateException("edit target not found: " + from);
-        }
-        return text.substring(0, at) + to + text.substring(at + from.length());
     }
 
     /** A text cut into a head, records from a start to an end marker with one separator between them, and a tail. */

@@ -95,7 +95,8 @@ public final class RealXml {
         }
     }
 
-    private static String replaceOnce(String text, String from, String to) {
+    /** {@code text} with the first {@code from} replaced by {@code to}; an edit that misses its target fails. */
+    static String replaceOnce(String text, String from, String to) {
         int at = text.indexOf(from);
         if (at < 0) {
             throw new IllegalStateException("edit target not found: " + from);
