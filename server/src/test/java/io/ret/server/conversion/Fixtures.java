@@ -111,4 +111,15 @@ final class Fixtures {
         assertThat(at).as("column %s of %s: %s", column, table, rows.getFirst()).isNotNegative();
         return rows.subList(1, rows.size()).stream().map(r -> r.get(at)).toList();
     }
+
+    /** Asserts that no cell of any table in {@code outDir} has whitespace around it. */
+    static void assertEveryCellTrimmed(Path outDir, DataPackage schema) throws IOException {
+        for (var table : schema.tables()) {
+            List<List<String>> rows = csv(outDir.resolve(table.path()));
+            for (List<String> row : rows.subList(1, rows.size())) {
+                assertThat(row).as("%s table %s", outDir.getFileName(), table.name())
+                        .allSatisfy(cell -> assertThat(cell).isEqualTo(cell.strip()));
+            }
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package io.ret.server.conversion;
 
-import static io.ret.server.conversion.Fixtures.csv;
 import static io.ret.server.conversion.Fixtures.tables;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,14 +99,7 @@ class RealFormatsTest {
         Map<String, Map<String, String>> formats = Map.of("osm", RealXml.osm(false), "wiki", RealXml.mediawiki(false),
                 "camt", RealXml.iso20022(false));
         for (var format : formats.entrySet()) {
-            DataPackage schema = convert(format.getValue(), DEFAULTS, format.getKey());
-            for (TableSchema table : schema.tables()) {
-                List<List<String>> rows = csv(dir.resolve(format.getKey()).resolve(table.path()));
-                for (List<String> row : rows.subList(1, rows.size())) {
-                    assertThat(row).as("%s table %s", format.getKey(), table.name())
-                            .allSatisfy(cell -> assertThat(cell).isEqualTo(cell.strip()));
-                }
-            }
+            Fixtures.assertEveryCellTrimmed(dir.resolve(format.getKey()), convert(format.getValue(), DEFAULTS, format.getKey()));
         }
     }
 
