@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import io.ret.server.conversion.schema.DataPackage;
@@ -271,10 +272,13 @@ public final class ArchiveConverter {
             checks.getFirst().run(group.plan, progress);
             checking.forEach(ArchiveConverter::join);
             KeyDetector detector = checks.getFirst().detector;
+            Throwable stopped = checks.stream().map(check -> check.stopped).filter(Objects::nonNull)
+                    .min(Comparator.comparing(e -> e instanceof ConversionCancelledException)) // the cause, not its echo
+                    .orElse(null);
+            if (stopped != null) {
+                throw rethrow(stopped);
+            }
             for (KeyCheck check : checks) {
-                if (check.stopped != null) {
-                    throw rethrow(check.stopped);
-                }
                 if (check != checks.getFirst()) {
                     detector.absorb(check.detector);
                 }
@@ -330,6 +334,9 @@ public final class ArchiveConverter {
             try {
                 RowReplay replay = new RowReplay(plan, options, progress, detector.cellsRead());
                 for (Prepared file : files) {
+                    if (progress.cancelled()) {
+                        throw new ConversionCancelledException();
+                    }
                     progress.phase("checking keys in " + file.entry().path());
                     detector.file(file.entry().path());
                     long[] before = replay.lastIds();
@@ -347,7 +354,7 @@ public final class ArchiveConverter {
                 }
             } catch (IOException | RuntimeException | Error e) {
                 stopped = e;
-                progress.stop(); // the other runs give up at their next check
+                progress.stop(); // the other runs give up before their next file
             }
         }
     }

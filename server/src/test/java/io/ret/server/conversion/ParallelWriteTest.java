@@ -173,25 +173,33 @@ class ParallelWriteTest {
     }
 
     @Test
-    void cancellationWhileFilesAreWrittenLeavesNothing() throws Exception {
-        Path out = dir.resolve("out");
-        AtomicBoolean writing = new AtomicBoolean();
-        ConversionProgress cancelOnceWriting = new ConversionProgress() {
-            @Override
-            public void phase(String phase) {
-                writing.compareAndSet(false, phase.startsWith("writing "));
-            }
+    void cancellationWhileKeysAreCheckedOrFilesWrittenLeavesNothing() throws Exception {
+        for (String cancelAt : List.of("checking keys in ", "writing ")) {
+            Path out = dir.resolve("out-" + cancelAt.strip().replace(' ', '-'));
+            AtomicBoolean reached = new AtomicBoolean();
+            List<String> phases = Collections.synchronizedList(new ArrayList<>());
+            ConversionProgress cancelOnceThere = new ConversionProgress() {
+                @Override
+                public void phase(String phase) {
+                    phases.add(phase);
+                    reached.compareAndSet(false, phase.startsWith(cancelAt));
+                }
 
-            @Override
-            public boolean cancelled() {
-                return writing.get();
-            }
-        };
+                @Override
+                public boolean cancelled() {
+                    return reached.get();
+                }
+            };
 
-        assertThatThrownBy(() -> converter(Layout.MERGED, 4).convert(archive(), out, cancelOnceWriting))
-                .isInstanceOf(ConversionCancelledException.class);
-        assertThat(writing).isTrue();
-        assertThat(out).doesNotExist();
+            assertThatThrownBy(() -> converter(Layout.MERGED, 4).convert(archive(), out, cancelOnceThere))
+                    .as(cancelAt).isInstanceOf(ConversionCancelledException.class);
+            assertThat(reached).as(cancelAt).isTrue();
+            assertThat(out).as(cancelAt).doesNotExist();
+            if (cancelAt.startsWith("checking")) { // each of the 4 threads stops before its next file
+                assertThat(phases.stream().filter(p -> p.startsWith(cancelAt))).hasSizeLessThanOrEqualTo(4);
+                assertThat(phases).noneMatch(p -> p.startsWith("writing "));
+            }
+        }
     }
 
     @Test
