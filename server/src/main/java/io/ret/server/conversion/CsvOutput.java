@@ -36,16 +36,8 @@ final class CsvOutput extends ByteOutput {
             throw new IllegalArgumentException("ids are never negative: " + number);
         }
         separate();
-        ensure(20);
-        int digits = 1;
-        for (long rest = number / 10; rest != 0; rest /= 10) {
-            digits++;
-        }
-        for (int i = position + digits - 1; i >= position; i--) {
-            buffer[i] = (byte) ('0' + number % 10);
-            number /= 10;
-        }
-        position += digits;
+        ensure(DecimalDigits.MAX);
+        position += DecimalDigits.write(number, buffer, position);
     }
 
     void endRecord() throws IOException {

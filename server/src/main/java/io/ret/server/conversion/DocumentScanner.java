@@ -135,7 +135,7 @@ final class DocumentScanner {
         Frame frame = push();
         frame.node = node;
         frame.instance = ++instances;
-        spill.start(node.id, spill.writesLines() ? reader.getLocation().getLineNumber() : 0);
+        spill.start(node.id, spill.writesLines() ? XmlInput.startLine(reader) : 0);
         int attributes = reader.getAttributeCount();
         frame.hasAttributes = attributes > 0;
         if (attributes > 0) {

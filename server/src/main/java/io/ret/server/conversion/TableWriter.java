@@ -139,7 +139,7 @@ final class TableWriter implements RowReplay.Rows {
     private final Sink[] sinks;
     /** Per table: its rows are written when they end, since the keys they copy are known by then. */
     private final boolean[] direct;
-    private final byte[] digits = new byte[20];
+    private final byte[] digits = new byte[DecimalDigits.MAX];
     private final List<Pending> pending = new ArrayList<>();
     private int openKeyRoots;
     private String source;
@@ -355,15 +355,7 @@ final class TableWriter implements RowReplay.Rows {
             parentKey(sink, row.parent);
         }
         if (table.positionKey) {
-            int length = 1;
-            for (long rest = row.position / 10; rest != 0; rest /= 10) {
-                length++;
-            }
-            long rest = row.position;
-            for (int i = length - 1; i >= 0; i--, rest /= 10) {
-                digits[i] = (byte) ('0' + rest % 10);
-            }
-            sink.value(digits, length, false);
+            sink.value(digits, DecimalDigits.write(row.position, digits, 0), false);
             return;
         }
         for (int cell : table.ownKeyCells) {
