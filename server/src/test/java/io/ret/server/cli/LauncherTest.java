@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,23 @@ class LauncherTest {
         Run second = run(java25, Map.of("RET_AOT_DIR", cacheDir.toString()), "whoami");
         assertThat(second.output()).doesNotContain("making")
                 .contains("-XX:AOTCache=" + caches.getFirst() + " ").contains(" whoami");
+    }
+
+    @Test
+    void aStartUpCacheOlderThanTheJarIsMadeAgain() throws Exception {
+        Path java25 = fakeJava("aot-stale", "25", true, true);
+        Path cacheDir = dir.resolve("cache");
+        Path jar = Files.writeString(dir.resolve("app.jar"), "");
+        run(java25, Map.of("RET_AOT_DIR", cacheDir.toString()), "convert", "in", "out");
+        Path cache = aotFiles(cacheDir).getFirst();
+        assertThat(run(java25, Map.of("RET_AOT_DIR", cacheDir.toString()), "convert", "in", "out").output())
+                .doesNotContain("making");
+
+        Files.setLastModifiedTime(cache, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 5_000)); // an earlier build's
+        Run rebuilt = run(java25, Map.of("RET_AOT_DIR", cacheDir.toString()), "convert", "in", "out");
+        assertThat(rebuilt.output()).contains("ret: making the start-up cache, once").contains("-XX:AOTCache=" + cache + " ");
+        assertThat(aotFiles(cacheDir)).containsExactly(cache);
+        assertThat(Files.getLastModifiedTime(cache)).isGreaterThan(Files.getLastModifiedTime(jar));
     }
 
     @Test
