@@ -115,13 +115,20 @@ public final class ScanBench {
         Object options = optionsClass.getMethod("defaults").invoke(null);
         Object progress = progressClass.getField("NONE").get(null);
         Path spills = Files.createTempDirectory("ret-scan-bench");
-        Constructor<?> constructor = converterClass.getDeclaredConstructor(optionsClass, progressClass, Path.class);
+        Class<?> budgetClass = Class.forName("io.ret.server.conversion.Spill$Budget");
+        Constructor<?> budgetConstructor = budgetClass.getDeclaredConstructor(long.class);
+        budgetConstructor.setAccessible(true);
+        Object budget = budgetConstructor.newInstance(0L); // every spill to a file, as for a corpus of large files
+        Constructor<?> constructor = converterClass.getDeclaredConstructor(optionsClass, progressClass, Path.class,
+                budgetClass);
         constructor.setAccessible(true);
-        Object converter = constructor.newInstance(options, progress, spills);
+        Object converter = constructor.newInstance(options, progress, spills, budget);
         Method scan = converterClass.getDeclaredMethod("scan", String.class, InputStream.class);
         scan.setAccessible(true);
         Method spill = Class.forName("io.ret.server.conversion.FileConverter$Scanned").getDeclaredMethod("spill");
         spill.setAccessible(true);
+        Method delete = Class.forName("io.ret.server.conversion.Spill").getDeclaredMethod("delete");
+        delete.setAccessible(true);
         List<Path> files = xmlFiles(corpus);
         StringBuilder result = new StringBuilder("PASSES");
         ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -135,7 +142,7 @@ public final class ScanBench {
                         try (InputStream in = Files.newInputStream(file)) {
                             scanned = scan.invoke(converter, file.getFileName().toString(), in);
                         }
-                        Files.delete((Path) spill.invoke(scanned));
+                        delete.invoke(spill.invoke(scanned));
                         return null;
                     }));
                 }

@@ -34,14 +34,14 @@ import io.ret.server.session.archive.InventoryEntry;
  * everything it wrote) only when the archive is refused, a limit is crossed while
  * reading, the output cannot be written, or it is cancelled.
  *
- * <p>Three passes: files are scanned into spill files by up to one thread per core, at
- * most four, and their shapes merged in path order; once every file is read, the tables
- * are planned and the calling thread replays every spill to find the keys, counting each
- * file's rows; then the files are written by up to one thread per core again, each into
- * part files of its own, with the row ids a single writer would have given (they go on
- * from the rows of the files before), while the calling thread puts the parts together
- * in path order. Writers run at most twice their number of files ahead of it, so few
- * parts exist at once. Outputs are named and assembled in path order, so the result does
+ * <p>Three passes: files are scanned into spills ({@link Spill}: in memory when small, else a
+ * file) by up to one thread per core, at most four, and their shapes merged in path order;
+ * once every file is read, the tables are planned and every spill is replayed to find the
+ * keys, counting each file's rows; then runs of consecutive files are written by up to one
+ * thread per core again, each run into part files of its own, with the row ids a single
+ * writer would have given (they go on from the rows of the files before), while the calling
+ * thread puts the parts together in path order. Writers run at most twice their number of
+ * runs ahead of it, so few parts exist at once. Outputs are named and assembled in path order, so the result does
  * not depend on timing or the number of threads.
  * Thread-safe: each call is independent.
  */
@@ -63,6 +63,12 @@ public final class ArchiveConverter {
     private final ConversionOptions options;
     private final ArchiveLimits limits;
     private final int maxThreads;
+    private final long heldSpillBytes;
+
+    /** Most XML a write job takes (merged layout): small files share parts, large ones keep the writers busy. */
+    private static final long JOB_BYTES = 1024 * 1024;
+    /** Spill bytes one conversion holds in memory (see {@link Spill}). */
+    static final long HELD_SPILL_BYTES = 32 * 1024 * 1024;
 
     public ArchiveConverter(ConversionOptions options, ArchiveLimits limits) {
         this(options, limits, Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4));
@@ -73,9 +79,15 @@ public final class ArchiveConverter {
      * to force more than the cores, or one).
      */
     ArchiveConverter(ConversionOptions options, ArchiveLimits limits, int maxThreads) {
+        this(options, limits, maxThreads, HELD_SPILL_BYTES);
+    }
+
+    /** ... and at most {@code heldSpillBytes} of spills in memory (tests use 0: every spill a file). */
+    ArchiveConverter(ConversionOptions options, ArchiveLimits limits, int maxThreads, long heldSpillBytes) {
         this.options = options;
         this.limits = limits;
         this.maxThreads = maxThreads;
+        this.heldSpillBytes = heldSpillBytes;
     }
 
     /**
@@ -105,12 +117,12 @@ public final class ArchiveConverter {
     /** A file read, measured and merged into its record type's archive-wide schema. */
     private static final class Prepared {
         final InventoryEntry entry;
-        final Path spill;
+        final Spill spill;
         final Schema.FileMap map;
         /** Per table index, the file's rows; counted by the key check. */
         long[] rows;
 
-        Prepared(InventoryEntry entry, Path spill, Schema.FileMap map) {
+        Prepared(InventoryEntry entry, Spill spill, Schema.FileMap map) {
             this.entry = entry;
             this.spill = spill;
             this.map = map;
@@ -120,7 +132,7 @@ public final class ArchiveConverter {
             return entry;
         }
 
-        Path spill() {
+        Spill spill() {
             return spill;
         }
 
@@ -129,8 +141,15 @@ public final class ArchiveConverter {
         }
     }
 
-    /** One file of the write pass, and the last row id of each table in the files before it. */
-    private record Job(Group group, Prepared file, long[] lastIds) {
+    /**
+     * Consecutive files of one record type that the write pass writes into one set of parts,
+     * and the last row id of each table in the files before them.
+     */
+    private record Job(Group group, List<Prepared> files, long[] lastIds) {
+
+        long bytes() {
+            return files.stream().mapToLong(file -> file.entry().sizeBytes()).sum();
+        }
     }
 
     /** What a writing thread hands back, in file order: the file's parts, or why it stopped. */
@@ -171,7 +190,7 @@ public final class ArchiveConverter {
         } finally {
             for (Group group : groups.values()) {
                 for (Prepared file : group.files) {
-                    deleteQuietly(file.spill());
+                    file.spill().delete();
                 }
             }
         }
@@ -181,7 +200,7 @@ public final class ArchiveConverter {
     private void read(ArchiveReader reader, List<InventoryEntry> xmlFiles, Path outDir, SerialProgress progress,
             Map<String, Group> groups, List<FileFailure> failures) throws IOException {
         progress.filesDone(0, xmlFiles.size());
-        FileConverter converter = new FileConverter(options, progress, outDir);
+        FileConverter converter = new FileConverter(options, progress, outDir, new Spill.Budget(heldSpillBytes));
         int scanners = Math.clamp(xmlFiles.size(), 1, maxThreads);
         ScanSlots<Step> slots = new ScanSlots<>(xmlFiles.size(), Math.max(scanners + 1, xmlFiles.size()));
         List<Thread> scanning = new ArrayList<>();
@@ -204,7 +223,7 @@ public final class ArchiveConverter {
                             group.files.add(new Prepared(xmlFiles.get(file), scanned.spill(),
                                     group.schema.merge(scanned.schema())));
                         } catch (FileConversionException e) {
-                            deleteQuietly(scanned.spill());
+                            scanned.spill().delete();
                             failures.add(e.toFailure(scanned.sourcePath()));
                         }
                     }
@@ -221,7 +240,7 @@ public final class ArchiveConverter {
             scanning.forEach(ArchiveConverter::join);
             for (Step left : neverTaken) {
                 if (left instanceof Read read) {
-                    Files.deleteIfExists(read.scanned().spill());
+                    read.scanned().spill().delete();
                 }
             }
         }
@@ -340,14 +359,14 @@ public final class ArchiveConverter {
                     progress.phase("checking keys in " + file.entry().path());
                     detector.file(file.entry().path());
                     long[] before = replay.lastIds();
-                    try (SpillReader spill = new SpillReader(Files.newInputStream(file.spill()))) {
+                    try (SpillReader spill = file.spill().reader()) {
                         replay.replay(spill, file.map(), detector);
                         file.rows = replay.lastIds();
                         for (int table = 0; table < before.length; table++) {
                             file.rows[table] -= before[table];
                         }
                     } catch (FileConversionException e) {
-                        deleteQuietly(file.spill());
+                        file.spill().delete();
                         failed.put(file, e.toFailure(file.entry().path()));
                     }
                     progress.checked(file.entry().sizeBytes());
@@ -370,20 +389,7 @@ public final class ArchiveConverter {
         for (int i = 0; i < xmlFiles.size(); i++) {
             order.put(xmlFiles.get(i).path(), i);
         }
-        List<Job> jobs = new ArrayList<>();
-        for (Group group : groups.values()) {
-            long[] lastIds = new long[group.plan.tables.size()];
-            for (Prepared file : group.files) {
-                if (options.layout() == Layout.PER_FILE) {
-                    jobs.add(new Job(group, file, new long[lastIds.length])); // rows numbered per file
-                    continue;
-                }
-                jobs.add(new Job(group, file, lastIds.clone()));
-                for (int table = 0; table < lastIds.length; table++) {
-                    lastIds[table] += file.rows[table];
-                }
-            }
-        }
+        List<Job> jobs = jobs(groups);
         int writers = Math.clamp(jobs.size(), 1, maxThreads);
         ScanSlots<Written> slots = new ScanSlots<>(jobs.size(), 2 * writers);
         List<Thread> writing = new ArrayList<>();
@@ -392,7 +398,7 @@ public final class ArchiveConverter {
         try {
             for (int i = 1; i <= writers && !jobs.isEmpty(); i++) {
                 writing.add(Thread.ofPlatform().name("ret-convert-write-" + i).daemon()
-                        .start(() -> writeFiles(jobs, slots, files.outDir(), progress)));
+                        .start(() -> writeJobs(jobs, slots, files.outDir(), progress)));
             }
             for (Group group : groups.values()) {
                 assemblers.put(group, new TableAssembler(group.plan, options.layout(), files));
@@ -404,9 +410,11 @@ public final class ArchiveConverter {
                 }
                 Job job = jobs.get(i);
                 assemblers.get(job.group()).add(written.tables());
-                Files.deleteIfExists(job.file().spill());
-                progress.written(job.file().entry().sizeBytes());
-                succeeded++;
+                for (Prepared file : job.files()) {
+                    file.spill().delete();
+                }
+                progress.written(job.bytes());
+                succeeded += job.files().size();
             }
             for (TableAssembler assembler : assemblers.values()) {
                 assembler.finish();
@@ -441,10 +449,54 @@ public final class ArchiveConverter {
                 schema, PreviousLayout.changes(options.previousLayout(), schema));
     }
 
-    /** A writing thread: claims files in order and writes their parts until none is left or the conversion stops. */
-    private void writeFiles(List<Job> jobs, ScanSlots<Written> slots, Path partDir, SerialProgress progress) {
+    /**
+     * The write pass's jobs. Per file, each file is one (its rows are numbered from 1). Merged,
+     * consecutive files make a job of up to {@link #JOB_BYTES} of XML, fewer when the archive is
+     * small, so every writer gets several: an archive of many small files is written into a few
+     * parts instead of a part per table and file.
+     */
+    private List<Job> jobs(Map<String, Group> groups) {
+        List<Job> jobs = new ArrayList<>();
+        long total = 0;
+        for (Group group : groups.values()) {
+            for (Prepared file : group.files) {
+                total += file.entry().sizeBytes();
+            }
+        }
+        long jobBytes = Math.clamp(total / (4L * maxThreads), 1, JOB_BYTES);
+        for (Group group : groups.values()) {
+            long[] lastIds = new long[group.plan.tables.size()];
+            List<Prepared> run = new ArrayList<>();
+            long runBytes = 0;
+            long[] runIds = lastIds.clone();
+            for (Prepared file : group.files) {
+                if (options.layout() == Layout.PER_FILE) {
+                    jobs.add(new Job(group, List.of(file), new long[lastIds.length])); // rows numbered per file
+                    continue;
+                }
+                run.add(file);
+                runBytes += file.entry().sizeBytes();
+                for (int table = 0; table < lastIds.length; table++) {
+                    lastIds[table] += file.rows[table];
+                }
+                if (runBytes >= jobBytes) {
+                    jobs.add(new Job(group, run, runIds));
+                    run = new ArrayList<>();
+                    runBytes = 0;
+                    runIds = lastIds.clone();
+                }
+            }
+            if (!run.isEmpty()) {
+                jobs.add(new Job(group, run, runIds));
+            }
+        }
+        return jobs;
+    }
+
+    /** A writing thread: claims jobs in order and writes their parts until none is left or the conversion stops. */
+    private void writeJobs(List<Job> jobs, ScanSlots<Written> slots, Path partDir, SerialProgress progress) {
         for (int job; (job = slots.claim()) >= 0; ) {
-            Written written = writeFile(jobs.get(job), partDir, progress);
+            Written written = writeJob(jobs.get(job), partDir, progress);
             if (written.failure() != null) {
                 slots.closeClaims();
             }
@@ -458,26 +510,27 @@ public final class ArchiveConverter {
     }
 
     /**
-     * One file's third pass, on a replay of its own that numbers rows on from the files before.
-     * The file was replayed by the key check already, so any failure now stops the conversion.
+     * One job's third pass, on a replay of its own that numbers rows on from the files before.
+     * The files were replayed by the key check already, so any failure now stops the conversion.
      */
-    private Written writeFile(Job job, Path partDir, SerialProgress progress) {
-        Prepared file = job.file();
+    private Written writeJob(Job job, Path partDir, SerialProgress progress) {
         TablePlan plan = job.group().plan;
         TableWriter writer = new TableWriter(plan, options.layout(), partDir);
         try {
-            if (progress.cancelled()) {
-                throw new ConversionCancelledException();
-            }
-            progress.phase("writing " + file.entry().path());
             RowReplay replay = new RowReplay(plan, options, progress);
             replay.continueIds(job.lastIds());
-            writer.beginFile(file.entry().path(), file.map());
-            try (SpillReader spill = new SpillReader(Files.newInputStream(file.spill()))) {
-                replay.replay(spill, file.map(), writer);
-            } catch (FileConversionException e) {
-                throw new IOException("file " + file.entry().path() + " failed on its second reading: "
-                        + e.getMessage(), e);
+            for (Prepared file : job.files()) {
+                if (progress.cancelled()) {
+                    throw new ConversionCancelledException();
+                }
+                progress.phase("writing " + file.entry().path());
+                writer.beginFile(file.entry().path(), file.map());
+                try (SpillReader spill = file.spill().reader()) {
+                    replay.replay(spill, file.map(), writer);
+                } catch (FileConversionException e) {
+                    throw new IOException("file " + file.entry().path() + " failed on its second reading: "
+                            + e.getMessage(), e);
+                }
             }
             return new Written(writer.endFile(), null);
         } catch (IOException | RuntimeException | Error e) {
@@ -488,7 +541,7 @@ public final class ArchiveConverter {
 
     private static void fail(List<Prepared> files, FileConversionException e, List<FileFailure> failures) {
         for (Prepared file : files) {
-            deleteQuietly(file.spill());
+            file.spill().delete();
             failures.add(e.toFailure(file.entry().path()));
         }
     }
@@ -503,7 +556,7 @@ public final class ArchiveConverter {
             }
             if (!slots.put(file, step)) {
                 if (step instanceof Read read) {
-                    deleteQuietly(read.scanned().spill());
+                    read.scanned().spill().delete();
                 }
                 return;
             }
@@ -562,14 +615,6 @@ public final class ArchiveConverter {
             case RuntimeException e -> throw e;
             case Error e -> throw e;
             default -> throw new IllegalStateException(cause);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // the conversion is stopping; its caller removes the staging directory
         }
     }
 

@@ -24,34 +24,35 @@ import io.ret.server.session.archive.ArchiveRejectedException;
 final class FileConverter {
 
     /** A document read and measured, waiting in its spill file to be written. */
-    record Scanned(String sourcePath, Path spill, Schema schema) {
+    record Scanned(String sourcePath, Spill spill, Schema schema) {
     }
 
     private final ConversionOptions options;
     private final ConversionProgress progress;
     private final Path outDir;
+    private final Spill.Budget held;
 
-    FileConverter(ConversionOptions options, ConversionProgress progress, Path outDir) {
+    FileConverter(ConversionOptions options, ConversionProgress progress, Path outDir, Spill.Budget held) {
         this.options = options;
         this.progress = progress;
         this.outDir = outDir;
+        this.held = held;
     }
 
-    /** First pass; the spill file is the caller's to delete once written, and is gone if this throws. */
+    /** First pass; the spill is the caller's to delete once written, and is gone if this throws. */
     Scanned scan(String sourcePath, InputStream xml) throws IOException, FileConversionException {
-        Path spillFile = Files.createTempFile(outDir, ".ret-spill-", ".tmp");
+        Spill.Output output = new Spill.Output(outDir, held);
         boolean done = false;
         try {
             Schema schema;
-            try (SpillWriter spill = new SpillWriter(Files.newOutputStream(spillFile),
-                    options.layout() == Layout.MERGED)) {
+            try (SpillWriter spill = new SpillWriter(output, options.layout() == Layout.MERGED)) {
                 schema = scan(sourcePath, xml, spill);
             }
             done = true;
-            return new Scanned(sourcePath, spillFile, schema);
+            return new Scanned(sourcePath, output.spill(), schema);
         } finally {
             if (!done) {
-                Files.deleteIfExists(spillFile);
+                output.discard();
             }
         }
     }

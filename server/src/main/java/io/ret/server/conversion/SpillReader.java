@@ -9,12 +9,20 @@ import java.io.InputStream;
 final class SpillReader implements Closeable {
 
     private final InputStream in;
-    private final byte[] buffer = new byte[64 * 1024];
+    private final byte[] buffer;
     private int position;
     private int limit;
 
     SpillReader(InputStream in) {
         this.in = in;
+        this.buffer = new byte[64 * 1024];
+    }
+
+    /** A reader of a spill held in memory, read in place. */
+    SpillReader(byte[] spill) {
+        this.in = null;
+        this.buffer = spill;
+        this.limit = spill.length;
     }
 
     /** The next token's code, or -1 at the end. */
@@ -71,7 +79,7 @@ final class SpillReader implements Closeable {
     }
 
     private boolean fill() throws IOException {
-        int n = in.read(buffer, 0, buffer.length);
+        int n = in == null ? -1 : in.read(buffer, 0, buffer.length);
         if (n <= 0) {
             position = limit = 0;
             return false;
@@ -83,6 +91,8 @@ final class SpillReader implements Closeable {
 
     @Override
     public void close() throws IOException {
-        in.close();
+        if (in != null) {
+            in.close();
+        }
     }
 }

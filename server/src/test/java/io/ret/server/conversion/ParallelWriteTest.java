@@ -41,6 +41,11 @@ class ParallelWriteTest {
         return new ArchiveConverter(ConversionOptions.defaults().withLayout(layout), ArchiveLimits.defaults(), threads);
     }
 
+    /** Every spill in a file, none held in memory. */
+    private static ArchiveConverter spillingToFiles(Layout layout, int threads) {
+        return new ArchiveConverter(ConversionOptions.defaults().withLayout(layout), ArchiveLimits.defaults(), threads, 0);
+    }
+
     /**
      * Orders whose key ({@code <no>}) stands after their lines, so line rows wait for it;
      * lines with serials (a grandchild table); a column that is an integer in some files and
@@ -72,13 +77,14 @@ class ParallelWriteTest {
     }
 
     @Test
-    void fourWritingThreadsGiveExactlyTheBytesOfOne() throws Exception {
+    void fourWritingThreadsWithSpillsInMemoryGiveExactlyTheBytesOfOneWithSpillFiles() throws Exception {
         Path zip = archive();
         for (Layout layout : Layout.values()) {
             Path one = dir.resolve(layout + "-one");
             Path four = dir.resolve(layout + "-four");
 
-            ConversionSummary serial = converter(layout, 1).convert(zip, one, ConversionProgress.NONE);
+            // one thread writes runs of several files, four write runs of one or two
+            ConversionSummary serial = spillingToFiles(layout, 1).convert(zip, one, ConversionProgress.NONE);
             ConversionSummary parallel = converter(layout, 4).convert(zip, four, ConversionProgress.NONE);
 
             assertThat(parallel).isEqualTo(serial);
@@ -224,7 +230,7 @@ class ParallelWriteTest {
                 }
             };
 
-            assertThatThrownBy(() -> converter(layout, 4).convert(zip, out, loseSpillsOnceWriting))
+            assertThatThrownBy(() -> spillingToFiles(layout, 4).convert(zip, out, loseSpillsOnceWriting))
                     .isInstanceOf(NoSuchFileException.class);
             assertThat(files(out)).containsExactly("keep.txt"); // no table, part or spill file
         }
