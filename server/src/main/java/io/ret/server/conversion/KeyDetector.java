@@ -62,6 +62,8 @@ final class KeyDetector implements RowReplay.Rows {
         PAIR,
         /** An own column whose every value is an absolute URI ({@code https://...}, {@code urn:...}): a sitemap's {@code loc}, a feed item's {@code link}. */
         URI,
+        /** An own column named as a reference to another element: {@code @contextRef} of an XBRL fact, {@code productRef}. */
+        REFERENCE,
         /** An id-like leaf one level down, in a single child element of the row: {@code MedlineCitation/PMID}. */
         NESTED_ID
     }
@@ -142,6 +144,8 @@ final class KeyDetector implements RowReplay.Rows {
                             + (column.isValue() ? 1 : 0)));
                 } else if (named(table, column)) {
                     ranked.add(new Ranked(i, Tier.NAME, column.isValue() ? 1 : 0));
+                } else if (reference(column)) {
+                    ranked.add(new Ranked(i, Tier.REFERENCE, column.isValue() ? 1 : 0));
                 }
             } else if (nested(table, column) && word(column) == 0) {
                 ranked.add(new Ranked(i, Tier.NESTED_ID, 0));
@@ -185,12 +189,28 @@ final class KeyDetector implements RowReplay.Rows {
 
     /** {@code name}, {@code @name}, or the row element's name then {@code name} ({@code testName} in a {@code test}). */
     private static boolean named(TablePlan.Table table, Schema.Column column) {
-        String name = column.isValue() ? column.node().local : column.local();
+        return isOwnName(column.isValue() ? column.node().local : column.local(), table.root.local);
+    }
+
+    /** {@code name}, or the element's own name then {@code name} ({@code testName} in a {@code test}). */
+    static boolean isOwnName(String name, String element) {
         if (!lastWord(name).equals("name")) {
             return false;
         }
         String rest = name.substring(0, name.length() - 4).replaceAll("[_.:-]+$", "");
-        return rest.isEmpty() || rest.equalsIgnoreCase(table.root.local);
+        return rest.isEmpty() || rest.equalsIgnoreCase(element);
+    }
+
+    /**
+     * A reference named after what it refers to: the last word ref or reference after a name
+     * ({@code contextRef}, {@code product_reference}). A bare {@code ref} is not: it points
+     * from a member of a sequence ({@code <nd ref=""/>} in an OpenStreetMap way), where the
+     * same target may come twice and the position is the identity.
+     */
+    private static boolean reference(Schema.Column column) {
+        String name = column.isValue() ? column.node().local : column.local();
+        String word = lastWord(name);
+        return (word.equals("ref") || word.equals("reference")) && word.length() < name.length();
     }
 
     /** The text of a leaf one level down, inside a single (not repeated, not table) child element of the row. */
