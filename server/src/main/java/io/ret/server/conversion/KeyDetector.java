@@ -33,7 +33,8 @@ final class KeyDetector implements RowReplay.Rows {
             "num", "code");
 
     private static final class Candidate {
-        final int cell;
+        /** One cell, or several that together are the key (ids of other things: {@code groupId}, {@code artifactId}). */
+        final int[] cells;
         final Tier tier;
         /** Only a column whose every value is an absolute URI qualifies ({@link Tier#URI}). */
         final boolean uri;
@@ -41,8 +42,8 @@ final class KeyDetector implements RowReplay.Rows {
         final LongSet seen = new LongSet();
         long scope = -1;
 
-        Candidate(int cell, Tier tier) {
-            this.cell = cell;
+        Candidate(int[] cells, Tier tier) {
+            this.cells = cells;
             this.tier = tier;
             this.uri = tier == Tier.URI;
         }
@@ -128,7 +129,10 @@ final class KeyDetector implements RowReplay.Rows {
     }
 
     private Candidate[] rank(TablePlan.Table table) {
-        record Ranked(int cell, Tier tier, int order) {
+        record Ranked(int cell, Tier tier, int order, int[] cells) {
+            Ranked(int cell, Tier tier, int order) {
+                this(cell, tier, order, new int[] {cell});
+            }
         }
         List<Ranked> ranked = new ArrayList<>();
         List<Integer> own = new ArrayList<>();
@@ -151,6 +155,11 @@ final class KeyDetector implements RowReplay.Rows {
                 ranked.add(new Ranked(i, Tier.NESTED_ID, 0));
             }
         }
+        int[] association = own.stream().filter(i -> word(table.sources.get(i)) == 0
+                && nameFit(table, table.sources.get(i)) == 2).limit(3).mapToInt(Integer::intValue).toArray();
+        if (association.length > 1) { // before each alone, at the rank of an id named after another thing
+            ranked.add(new Ranked(-1, Tier.ID_WORD, 2 * 2, association));
+        }
         if (pair(table) && ranked.stream().noneMatch(r -> r.cell() == 0)) {
             ranked.add(new Ranked(0, Tier.PAIR, 0));
         }
@@ -162,7 +171,7 @@ final class KeyDetector implements RowReplay.Rows {
         }
         ranked.sort(Comparator.comparing(Ranked::tier).thenComparingInt(Ranked::order).thenComparingInt(Ranked::cell));
         return ranked.stream().limit(MAX_CANDIDATES)
-                .map(r -> new Candidate(r.cell(), r.tier())).toArray(Candidate[]::new);
+                .map(r -> new Candidate(r.cells(), r.tier())).toArray(Candidate[]::new);
     }
 
     /**
@@ -361,7 +370,9 @@ final class KeyDetector implements RowReplay.Rows {
         for (TablePlan.Table table : plan.tables) {
             read[table.index] = new boolean[table.columns.size()];
             for (Candidate candidate : candidates[table.index]) {
-                read[table.index][candidate.cell] = true;
+                for (int cell : candidate.cells) {
+                    read[table.index][cell] = true;
+                }
             }
             if (givenKeys[table.index] != null) {
                 for (int cell : givenKeys[table.index].cells) {
@@ -399,8 +410,7 @@ final class KeyDetector implements RowReplay.Rows {
             if (!candidate.alive) {
                 continue;
             }
-            CsvField value = row.cells[candidate.cell];
-            if (value.length == 0 || candidate.uri && !isUri(value.bytes, value.length)) {
+            if (!filled(candidate, row)) {
                 kill(candidate);
                 continue;
             }
@@ -408,10 +418,30 @@ final class KeyDetector implements RowReplay.Rows {
                 candidate.seen.clear();
                 candidate.scope = scope;
             }
-            if (!candidate.seen.add(hash(value.bytes, value.length))) {
+            if (!candidate.seen.add(keyHash(candidate.cells, row))) {
                 kill(candidate);
             }
         }
+    }
+
+    /** Every cell of the candidate has a value, and a URI candidate's value is a URI. */
+    private static boolean filled(Candidate candidate, RowReplay.Row row) {
+        for (int cell : candidate.cells) {
+            CsvField value = row.cells[cell];
+            if (value.length == 0 || candidate.uri && !isUri(value.bytes, value.length)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The cells' hashes combined in order, as {@link #check} combines a given key's (one cell: its hash). */
+    private static long keyHash(int[] cells, RowReplay.Row row) {
+        long combined = 0;
+        for (int cell : cells) {
+            combined = Long.rotateLeft(combined, 29) * 0x9e3779b97f4a7c15L ^ hash(row.cells[cell].bytes, row.cells[cell].length);
+        }
+        return combined;
     }
 
     /**
@@ -464,7 +494,7 @@ final class KeyDetector implements RowReplay.Rows {
         for (Candidate candidate : candidates[table.index]) {
             // a table without rows has only its names to go by: an id-like name, never a weaker tier
             if (candidate.alive && anyRows && (rowsSeen[table.index] > 0 || candidate.tier == Tier.ID_WORD)) {
-                table.ownKeyCells = new int[] {candidate.cell};
+                table.ownKeyCells = candidate.cells;
                 table.keySource = KeySource.DETECTED;
                 return;
             }

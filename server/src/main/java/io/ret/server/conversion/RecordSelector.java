@@ -47,9 +47,9 @@ final class RecordSelector {
      * one document, not a list with a header.
      *
      * <p>An element reached whose best directly repeating child sits beside other kinds with
-     * structure that name their own identity or name (OpenStreetMap's {@code node}, {@code way} and
-     * {@code relation}, each with its {@code @id}; Android's {@code plurals} with its {@code @name})
-     * holds several kinds of record: each is a
+     * structure that name their own identity, or repeat and name themselves (OpenStreetMap's
+     * {@code node}, {@code way} and {@code relation}, each with its {@code @id}; Android's
+     * {@code plurals} with its {@code @name}) holds several kinds of record: each is a
      * record element, in the order first seen. Repeating kinds without an identity beside
      * them (a podcast channel's categories beside its items) stay content of the document.
      */
@@ -85,7 +85,8 @@ final class RecordSelector {
         }
         PathNode best = repeating.stream().min(BEST).orElseThrow();
         List<PathNode> kinds = node.children.stream()
-                .filter(c -> structured(c) && (c == best || ListElements.hasOwnIdentity(c) || hasOwnName(c))).toList();
+                .filter(c -> structured(c) && (c == best || ListElements.hasOwnIdentity(c) || c.repeated && hasOwnName(c)))
+                .toList();
         return kinds.size() > 1 && kinds.stream().anyMatch(c -> c.repeated) ? kinds : List.of(best);
     }
 
