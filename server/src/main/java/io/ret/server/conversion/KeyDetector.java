@@ -14,8 +14,8 @@ import io.ret.server.conversion.schema.KeySource;
  * Finds each table's natural key over the whole archive. Before the replay it ranks
  * each table's id-like columns (a name whose last word is id, uuid, key, number, no,
  * code ...: {@code @id}, {@code orderId}, {@code order_no}, {@code cbc:ID}), then the
- * weaker {@link Tier}s (a name, a key-value pair, a column of URIs, an id one level down); during the
- * replay it drops every candidate that is empty in some row or repeats a value (over the
+ * weaker {@link Tier}s (a name, a key-value pair, a column of URIs, a reference, an id one
+ * level down), and ids of other things together; during the replay it drops every candidate that is empty in some row or repeats a value (over the
  * table, or within the parent row for a child table); then {@link #decide} takes the
  * best survivor, or for a child table without one, its position among its siblings.
  *
@@ -178,7 +178,8 @@ final class KeyDetector implements RowReplay.Rows {
      * The row holds exactly two values, a key and its value: an attribute of the row element
      * first, then another attribute or the row element's text ({@code <tag k="" v=""/>},
      * {@code <ArticleId IdType="doi">10.1/x</ArticleId>}), or two leaf children named as a
-     * name and a value ({@code <parameter><valueName/><value/></parameter>}).
+     * name or a type and a value ({@code <parameter><valueName/><value/></parameter>},
+     * ONIX's {@code <ProductIdentifier><ProductIDType/><IDValue/></ProductIdentifier>}).
      */
     private boolean pair(TablePlan.Table table) {
         if (table.sources.size() != 2) {
@@ -192,7 +193,8 @@ final class KeyDetector implements RowReplay.Rows {
         if (!first.isValue()) {
             return first.node() == table.root && second.node() == table.root;
         }
-        return ownColumn(table, first) && ownColumn(table, second) && lastWord(first.node().local).equals("name")
+        String kind = lastWord(first.node().local);
+        return ownColumn(table, first) && ownColumn(table, second) && (kind.equals("name") || kind.equals("type"))
                 && lastWord(second.node().local).equals("value");
     }
 
@@ -288,7 +290,7 @@ final class KeyDetector implements RowReplay.Rows {
         return rank < 4 ? 0 : rank == 4 ? 1 : rank < 9 ? 2 : 3;
     }
 
-    /** {@code orderId} -> id, {@code order_no} -> no, {@code ID} -> id, {@code InvoiceNumber} -> number. */
+    /** {@code orderId} -> id, {@code order_no} -> no, {@code ID} -> id, {@code InvoiceNumber} -> number, {@code IDValue} -> value. */
     static String lastWord(String name) {
         int end = name.length();
         int start = end;
@@ -297,8 +299,9 @@ final class KeyDetector implements RowReplay.Rows {
             if (c == '_' || c == '-' || c == '.' || c == ':') {
                 break;
             }
-            if (Character.isUpperCase(c) && start - 1 > 0 && Character.isLowerCase(name.charAt(start - 2))) {
-                start--;
+            if (Character.isUpperCase(c) && start - 1 > 0 && (Character.isLowerCase(name.charAt(start - 2))
+                    || Character.isUpperCase(name.charAt(start - 2)) && start < end && Character.isLowerCase(name.charAt(start)))) {
+                start--; // orderId, and after an abbreviation: IDValue, ProductIDType
                 break;
             }
             start--;

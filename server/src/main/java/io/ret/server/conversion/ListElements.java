@@ -39,8 +39,8 @@ final class ListElements {
             }
             list[node.id] = repeatedNames.contains(node.namespace + "\u0000" + node.local)
                     || inPluralWrapper(node)
-                    || node.parent == record && (hasOwnIdentity(node) && RecordSelector.hasOwnIdentity(record)
-                            || memberNoun(node.local));
+                    || node.parent == record && (hasOwnIdentity(node) && RecordSelector.namesItself(record)
+                            || memberNoun(node.local) || numbersItsPlace(node));
         }
         return list;
     }
@@ -93,6 +93,35 @@ final class ListElements {
             }
         }
         return false;
+    }
+
+    /**
+     * An attribute or leaf child numbers the element's place in a sequence, which only a
+     * member of a list has: {@code SequenceNumber} (an ONIX {@code Contributor}), {@code seqNo},
+     * {@code @sequence}.
+     */
+    static boolean numbersItsPlace(PathNode node) {
+        for (Schema.Column attribute : node.attributes) {
+            if (sequenceNumber(attribute.local())) {
+                return true;
+            }
+        }
+        for (PathNode child : node.children) {
+            if (!child.repeated && child.children.isEmpty() && child.value != null && sequenceNumber(child.local)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sequenceNumber(String name) {
+        String word = KeyDetector.lastWord(name);
+        if (word.equals("sequence") || word.equals("seq")) {
+            return true;
+        }
+        String rest = name.substring(0, name.length() - word.length()).replaceAll("[_.:-]+$", "");
+        String before = rest.isEmpty() ? "" : KeyDetector.lastWord(rest);
+        return List.of("number", "no", "nr", "num").contains(word) && (before.equals("sequence") || before.equals("seq"));
     }
 
     /** Nouns that name one member of a list, whatever the list holds. */

@@ -114,6 +114,11 @@ final class RecordSelector {
         return node.hasChildElements || node.hasAttributes;
     }
 
+    /** The element names its own identity or itself: an id-like or a name column of its own, the likely key of its rows. */
+    static boolean namesItself(PathNode element) {
+        return hasOwnIdentity(element) || hasOwnName(element);
+    }
+
     /** An attribute or non-repeated leaf child naming the element: {@code @name}, {@code name}, {@code testName} in a {@code test}. */
     private static boolean hasOwnName(PathNode element) {
         for (Schema.Column attribute : element.attributes) {

@@ -321,6 +321,22 @@ class RealDataComparisonApiTest {
     }
 
     @Test
+    void anOnixBookListABookRemovedOneAddedAPriceChangedAndASecondContributorCountOnceEachByTheirReferences()
+            throws Exception {
+        Comparison c = compare(DataXml.onix(false), DataXml.onix(true));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =1",
+                "Product", "[RecordReference] +1 -1 ~1 =4",
+                "Product.ProductIdentifier", "[Product.RecordReference, ProductIDType] +1 -2 ~0 =10",
+                "Product.Contributor", "[Product.RecordReference, SequenceNumber] +2 -1 ~0 =5"));
+        assertThat(keys(c, "Product.Contributor", ChangeType.CHANGE_TYPE_ADDED))
+                .containsExactlyInAnyOrder(List.of("9780823016686", "2"), List.of("9780000000001", "1"));
+        assertThat(deltas(c, "Product", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement().satisfies(d -> assertThat(
+                d.getChangesList()).extracting(ch -> ch.getColumn()).containsExactly("SupplyDetail.Price.PriceAmount"));
+    }
+
+    @Test
     void aTvGuideWithoutProgrammeKeysCountsAChangedProgrammeAsRemovedAndAddedAndAChannelsNewNameOnce()
             throws Exception {
         Comparison c = compare(DataXml.xmltv(false), DataXml.xmltv(true));

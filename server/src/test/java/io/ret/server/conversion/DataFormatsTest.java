@@ -16,7 +16,7 @@ import io.ret.server.conversion.schema.TableSchema;
 import io.ret.server.testing.DataXml;
 
 /**
- * Real public XML of eight data formats (src/test/resources/real/README.md, "Data formats"),
+ * Real public XML of nine data formats (src/test/resources/real/README.md, "Data formats"),
  * converted with the defaults: the tables a user would call the rows, the natural keys the
  * data holds (also ones that take two columns, or lie one level down, or name another
  * element), clean values, and that the edited second versions keep every table and key.
@@ -138,6 +138,22 @@ class DataFormatsTest {
                 .containsExactly("31200000", "19608000");
     }
 
+    @Test
+    void anOnixMessageGivesProductsByRecordReferenceTheirIdentifiersByTypeAndContributorsByTheirSequenceNumber()
+            throws Exception {
+        DataPackage schema = convert(DataXml.onix(false), "onix");
+
+        assertThat(tables(schema)).containsExactly(
+                "_document 1 []",
+                "Product 6 [RecordReference]",
+                "Product.ProductIdentifier 12 [Product.RecordReference, ProductIDType]",
+                "Product.Contributor 6 [Product.RecordReference, SequenceNumber]");
+        assertThat(column("onix", schema, "Product.Contributor", "PersonNameInverted").getFirst()).isEqualTo("Jobson, R");
+        assertThat(column("onix", schema, "Product", "MarketRepresentation.MarketPublishingStatus").getFirst())
+                .as("trailing spaces in the source are trimmed").isEqualTo("04");
+        assertThat(column("onix", schema, "_document", "Header.FromCompany")).containsExactly("Bookwise International");
+    }
+
     /**
      * A known limit: a concept reported in one context is a column of the filing's row, in two
      * a table of its own, so a filing that drops the second fact changes the tables unless the
@@ -204,7 +220,8 @@ class DataFormatsTest {
     void everyCellIsTrimmed() throws Exception {
         for (var format : Map.of("oai", DataXml.oaiPmh(false), "xmltv", DataXml.xmltv(false), "pain",
                 DataXml.pain001(false), "podcast", DataXml.podcast(false), "plist", DataXml.plist(false), "maven",
-                DataXml.maven(false), "xbrl", DataXml.xbrl(false), "sdmx", DataXml.sdmx(false)).entrySet()) {
+                DataXml.maven(false), "xbrl", DataXml.xbrl(false), "sdmx", DataXml.sdmx(false), "onix",
+                DataXml.onix(false)).entrySet()) {
             Fixtures.assertEveryCellTrimmed(dir.resolve(format.getKey()), convert(format.getValue(), format.getKey()));
         }
     }
@@ -220,7 +237,8 @@ class DataFormatsTest {
                 new Versions("podcast", DataXml.podcast(false), DataXml.podcast(true)),
                 new Versions("plist", DataXml.plist(false), DataXml.plist(true)),
                 new Versions("maven", DataXml.maven(false), DataXml.maven(true)),
-                new Versions("sdmx", DataXml.sdmx(false), DataXml.sdmx(true)))) {
+                new Versions("sdmx", DataXml.sdmx(false), DataXml.sdmx(true)),
+                new Versions("onix", DataXml.onix(false), DataXml.onix(true)))) {
             DataPackage first = convert(v.first(), v.name() + "-1");
             DataPackage alone = convert(v.second(), v.name() + "-2");
             assertThat(alone.tables().stream().map(TableSchema::name).toList()).as(v.name())

@@ -94,6 +94,16 @@ class ListElementsTest {
     }
 
     @Test
+    void anElementNumberedInASequenceIsAChildTableEvenWhenEveryRecordHasOne() throws Exception {
+        convert(dir, orders("<contributor><SequenceNumber>1</SequenceNumber><name>N%d</name></contributor>"));
+
+        assertThat(csv(dir, "doc.csv").getFirst()).containsExactly("_id", "@id", "status", "address.city");
+        assertThat(csv(dir, "doc.contributor.csv")).containsExactly(
+                row("_id", "_parent_id", "_root_id", "order@id", "SequenceNumber", "name"),
+                row("1", "1", "1", "A1", "1", "N1"), row("2", "2", "2", "A2", "1", "N2"));
+    }
+
+    @Test
     void aSingleChildCarryingTheOnlyIdOfARecordWithoutOneStaysInlineAndKeysTheRecordOneLevelDown() throws Exception {
         ConversionSummary summary = convert(dir, "<list><record><header><identifier>a</identifier></header>"
                 + "<title>x</title></record><record><header><identifier>b</identifier></header><title>y</title></record>"

@@ -229,6 +229,18 @@ class NaturalKeysTest {
     }
 
     @Test
+    void aTypeAndAValueAreAKeyValuePairAndAnAbbreviationEndsBeforeTheNextWord() throws Exception {
+        assertThat(keys("<r><p id=\"1\"><pid><ProductIDType>02</ProductIDType><IDValue>18</IDValue></pid>"
+                + "<pid><ProductIDType>15</ProductIDType><IDValue>97818</IDValue></pid></p><p id=\"2\"/></r>"))
+                .containsExactly("p [@id]", "p.pid [p@id, ProductIDType]");
+        assertThat(KeyDetector.lastWord("IDValue")).isEqualTo("value");
+        assertThat(KeyDetector.lastWord("ProductIDType")).isEqualTo("type");
+        assertThat(KeyDetector.lastWord("UBLVersionID")).isEqualTo("id");
+        assertThat(KeyDetector.lastWord("PMID")).isEqualTo("pmid");
+        assertThat(KeyDetector.lastWord("orderId")).isEqualTo("id");
+    }
+
+    @Test
     void aReferenceNamedAfterWhatItPointsAtIsAWeakKeyButABareRefInASequenceIsNot() throws Exception {
         assertThat(keys("<r><f id=\"1\"><cash contextRef=\"c1\" unitRef=\"usd\">5</cash>"
                 + "<cash contextRef=\"c2\" unitRef=\"usd\">6</cash></f><f id=\"2\"/></r>"))

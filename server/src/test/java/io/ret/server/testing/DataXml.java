@@ -10,7 +10,7 @@ import io.ret.server.testing.PublicXml.Blocks;
 /**
  * Real public XML of data formats (src/test/resources/real/README.md, "Data formats"): a
  * harvest page, a TV guide, a payment order, a podcast, a property list, a POM, an XBRL
- * filing and SDMX time series. Each edited second version holds the edits of a month: one
+ * filing, SDMX time series and an ONIX book list. Each edited second version holds the edits of a month: one
  * record removed, one added at the top, one value changed and, where the shape allows, a
  * record moved. Entry names end in {@code .xml} where the archive reader would skip the real
  * extension ({@code .plist}).
@@ -134,6 +134,33 @@ public final class DataXml {
                             + "    <us-gaap:AccountsReceivableNetCurrent contextRef=\"AsOf2014-06-30\"");
         }
         return Map.of("aaoi-20140630.xml", text);
+    }
+
+    /**
+     * An ONIX 2.1 message of six books (CR LF line ends), each with its record reference, typed
+     * identifiers and one contributor. Edited: a book removed, one added, a price changed and a
+     * second contributor for a book that had one.
+     */
+    public static Map<String, String> onix(boolean edited) {
+        String text = resource("onix/Bookwise_July_2008.xml");
+        if (edited) {
+            Blocks products = Blocks.of(text, "<Product>", "</Product>", "\r\n");
+            products.remove("<RecordReference>9781864702712</RecordReference>");
+            products.edit("<RecordReference>9781906245061</RecordReference>", "<PriceAmount>52.95</PriceAmount>",
+                    "<PriceAmount>54.95</PriceAmount>");
+            products.edit("<RecordReference>9780823016686</RecordReference>", " </Contributor>\r\n",
+                    " </Contributor>\r\n <Contributor>\r\n  <SequenceNumber>2</SequenceNumber>\r\n"
+                            + "  <ContributorRole>B01</ContributorRole>\r\n  <PersonName>Ada Editor</PersonName>\r\n"
+                            + " </Contributor>\r\n");
+            products.moveLastTo(0);
+            products.insert(1, "<Product>\r\n <RecordReference>9780000000001</RecordReference>\r\n <ProductIdentifier>\r\n"
+                    + "  <ProductIDType>15</ProductIDType>\r\n  <IDValue>9780000000001</IDValue>\r\n </ProductIdentifier>\r\n"
+                    + " <Title>\r\n  <TitleType>01</TitleType>\r\n  <TitleText>A New Book</TitleText>\r\n </Title>\r\n"
+                    + " <Contributor>\r\n  <SequenceNumber>1</SequenceNumber>\r\n  <ContributorRole>A01</ContributorRole>\r\n"
+                    + "  <PersonName>Roe</PersonName>\r\n </Contributor>\r\n</Product>");
+            text = products.join();
+        }
+        return Map.of("Bookwise_July_2008.xml", text);
     }
 
     /** The ECB's exchange rates as SDMX 2.1 generic and structure-specific time series (two files). */
