@@ -14,8 +14,8 @@ import io.ret.server.conversion.schema.KeySource;
  * Finds each table's natural key over the whole archive. Before the replay it ranks
  * each table's id-like columns (a name whose last word is id, uuid, key, number, no,
  * code ...: {@code @id}, {@code orderId}, {@code order_no}, {@code cbc:ID}), then the
- * weaker {@link Tier}s (a name, a key-value pair, a column of URIs, an id one level down); during the
- * replay it drops every candidate that is empty in some row or repeats a value (over the
+ * weaker {@link Tier}s (a name, a key-value pair, a column of URIs, a reference, an id one
+ * level down), and ids of other things together; during the replay it drops every candidate that is empty in some row or repeats a value (over the
  * table, or within the parent row for a child table); then {@link #decide} takes the
  * best survivor, or for a child table without one, its position among its siblings.
  *
@@ -33,7 +33,8 @@ final class KeyDetector implements RowReplay.Rows {
             "num", "code");
 
     private static final class Candidate {
-        final int cell;
+        /** One cell, or several that together are the key (ids of other things: {@code groupId}, {@code artifactId}). */
+        final int[] cells;
         final Tier tier;
         /** Only a column whose every value is an absolute URI qualifies ({@link Tier#URI}). */
         final boolean uri;
@@ -41,8 +42,8 @@ final class KeyDetector implements RowReplay.Rows {
         final LongSet seen = new LongSet();
         long scope = -1;
 
-        Candidate(int cell, Tier tier) {
-            this.cell = cell;
+        Candidate(int[] cells, Tier tier) {
+            this.cells = cells;
             this.tier = tier;
             this.uri = tier == Tier.URI;
         }
@@ -62,6 +63,8 @@ final class KeyDetector implements RowReplay.Rows {
         PAIR,
         /** An own column whose every value is an absolute URI ({@code https://...}, {@code urn:...}): a sitemap's {@code loc}, a feed item's {@code link}. */
         URI,
+        /** An own column named as a reference to another element: {@code @contextRef} of an XBRL fact, {@code productRef}. */
+        REFERENCE,
         /** An id-like leaf one level down, in a single child element of the row: {@code MedlineCitation/PMID}. */
         NESTED_ID
     }
@@ -126,7 +129,10 @@ final class KeyDetector implements RowReplay.Rows {
     }
 
     private Candidate[] rank(TablePlan.Table table) {
-        record Ranked(int cell, Tier tier, int order) {
+        record Ranked(int cell, Tier tier, int order, int[] cells) {
+            Ranked(int cell, Tier tier, int order) {
+                this(cell, tier, order, new int[] {cell});
+            }
         }
         List<Ranked> ranked = new ArrayList<>();
         List<Integer> own = new ArrayList<>();
@@ -142,10 +148,17 @@ final class KeyDetector implements RowReplay.Rows {
                             + (column.isValue() ? 1 : 0)));
                 } else if (named(table, column)) {
                     ranked.add(new Ranked(i, Tier.NAME, column.isValue() ? 1 : 0));
+                } else if (reference(column)) {
+                    ranked.add(new Ranked(i, Tier.REFERENCE, column.isValue() ? 1 : 0));
                 }
             } else if (nested(table, column) && word(column) == 0) {
                 ranked.add(new Ranked(i, Tier.NESTED_ID, 0));
             }
+        }
+        int[] association = own.stream().filter(i -> word(table.sources.get(i)) == 0
+                && nameFit(table, table.sources.get(i)) == 2).limit(3).mapToInt(Integer::intValue).toArray();
+        if (association.length > 1) { // before each alone, at the rank of an id named after another thing
+            ranked.add(new Ranked(-1, Tier.ID_WORD, 2 * 2, association));
         }
         if (pair(table) && ranked.stream().noneMatch(r -> r.cell() == 0)) {
             ranked.add(new Ranked(0, Tier.PAIR, 0));
@@ -158,14 +171,15 @@ final class KeyDetector implements RowReplay.Rows {
         }
         ranked.sort(Comparator.comparing(Ranked::tier).thenComparingInt(Ranked::order).thenComparingInt(Ranked::cell));
         return ranked.stream().limit(MAX_CANDIDATES)
-                .map(r -> new Candidate(r.cell(), r.tier())).toArray(Candidate[]::new);
+                .map(r -> new Candidate(r.cells(), r.tier())).toArray(Candidate[]::new);
     }
 
     /**
      * The row holds exactly two values, a key and its value: an attribute of the row element
      * first, then another attribute or the row element's text ({@code <tag k="" v=""/>},
      * {@code <ArticleId IdType="doi">10.1/x</ArticleId>}), or two leaf children named as a
-     * name and a value ({@code <parameter><valueName/><value/></parameter>}).
+     * name or a type and a value ({@code <parameter><valueName/><value/></parameter>},
+     * ONIX's {@code <ProductIdentifier><ProductIDType/><IDValue/></ProductIdentifier>}).
      */
     private boolean pair(TablePlan.Table table) {
         if (table.sources.size() != 2) {
@@ -179,18 +193,35 @@ final class KeyDetector implements RowReplay.Rows {
         if (!first.isValue()) {
             return first.node() == table.root && second.node() == table.root;
         }
-        return ownColumn(table, first) && ownColumn(table, second) && lastWord(first.node().local).equals("name")
+        String kind = lastWord(first.node().local);
+        return ownColumn(table, first) && ownColumn(table, second) && (kind.equals("name") || kind.equals("type"))
                 && lastWord(second.node().local).equals("value");
     }
 
     /** {@code name}, {@code @name}, or the row element's name then {@code name} ({@code testName} in a {@code test}). */
     private static boolean named(TablePlan.Table table, Schema.Column column) {
-        String name = column.isValue() ? column.node().local : column.local();
+        return isOwnName(column.isValue() ? column.node().local : column.local(), table.root.local);
+    }
+
+    /** {@code name}, or the element's own name then {@code name} ({@code testName} in a {@code test}). */
+    static boolean isOwnName(String name, String element) {
         if (!lastWord(name).equals("name")) {
             return false;
         }
         String rest = name.substring(0, name.length() - 4).replaceAll("[_.:-]+$", "");
-        return rest.isEmpty() || rest.equalsIgnoreCase(table.root.local);
+        return rest.isEmpty() || rest.equalsIgnoreCase(element);
+    }
+
+    /**
+     * A reference named after what it refers to: the last word ref or reference after a name
+     * ({@code contextRef}, {@code product_reference}). A bare {@code ref} is not: it points
+     * from a member of a sequence ({@code <nd ref=""/>} in an OpenStreetMap way), where the
+     * same target may come twice and the position is the identity.
+     */
+    private static boolean reference(Schema.Column column) {
+        String name = column.isValue() ? column.node().local : column.local();
+        String word = lastWord(name);
+        return (word.equals("ref") || word.equals("reference")) && word.length() < name.length();
     }
 
     /** The text of a leaf one level down, inside a single (not repeated, not table) child element of the row. */
@@ -259,7 +290,7 @@ final class KeyDetector implements RowReplay.Rows {
         return rank < 4 ? 0 : rank == 4 ? 1 : rank < 9 ? 2 : 3;
     }
 
-    /** {@code orderId} -> id, {@code order_no} -> no, {@code ID} -> id, {@code InvoiceNumber} -> number. */
+    /** {@code orderId} -> id, {@code order_no} -> no, {@code ID} -> id, {@code InvoiceNumber} -> number, {@code IDValue} -> value. */
     static String lastWord(String name) {
         int end = name.length();
         int start = end;
@@ -268,8 +299,9 @@ final class KeyDetector implements RowReplay.Rows {
             if (c == '_' || c == '-' || c == '.' || c == ':') {
                 break;
             }
-            if (Character.isUpperCase(c) && start - 1 > 0 && Character.isLowerCase(name.charAt(start - 2))) {
-                start--;
+            if (Character.isUpperCase(c) && start - 1 > 0 && (Character.isLowerCase(name.charAt(start - 2))
+                    || Character.isUpperCase(name.charAt(start - 2)) && start < end && Character.isLowerCase(name.charAt(start)))) {
+                start--; // orderId, and after an abbreviation: IDValue, ProductIDType
                 break;
             }
             start--;
@@ -341,7 +373,9 @@ final class KeyDetector implements RowReplay.Rows {
         for (TablePlan.Table table : plan.tables) {
             read[table.index] = new boolean[table.columns.size()];
             for (Candidate candidate : candidates[table.index]) {
-                read[table.index][candidate.cell] = true;
+                for (int cell : candidate.cells) {
+                    read[table.index][cell] = true;
+                }
             }
             if (givenKeys[table.index] != null) {
                 for (int cell : givenKeys[table.index].cells) {
@@ -379,8 +413,7 @@ final class KeyDetector implements RowReplay.Rows {
             if (!candidate.alive) {
                 continue;
             }
-            CsvField value = row.cells[candidate.cell];
-            if (value.length == 0 || candidate.uri && !isUri(value.bytes, value.length)) {
+            if (!filled(candidate, row)) {
                 kill(candidate);
                 continue;
             }
@@ -388,10 +421,30 @@ final class KeyDetector implements RowReplay.Rows {
                 candidate.seen.clear();
                 candidate.scope = scope;
             }
-            if (!candidate.seen.add(hash(value.bytes, value.length))) {
+            if (!candidate.seen.add(keyHash(candidate.cells, row))) {
                 kill(candidate);
             }
         }
+    }
+
+    /** Every cell of the candidate has a value, and a URI candidate's value is a URI. */
+    private static boolean filled(Candidate candidate, RowReplay.Row row) {
+        for (int cell : candidate.cells) {
+            CsvField value = row.cells[cell];
+            if (value.length == 0 || candidate.uri && !isUri(value.bytes, value.length)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The cells' hashes combined in order, as {@link #check} combines a given key's (one cell: its hash). */
+    private static long keyHash(int[] cells, RowReplay.Row row) {
+        long combined = 0;
+        for (int cell : cells) {
+            combined = Long.rotateLeft(combined, 29) * 0x9e3779b97f4a7c15L ^ hash(row.cells[cell].bytes, row.cells[cell].length);
+        }
+        return combined;
     }
 
     /**
@@ -444,7 +497,7 @@ final class KeyDetector implements RowReplay.Rows {
         for (Candidate candidate : candidates[table.index]) {
             // a table without rows has only its names to go by: an id-like name, never a weaker tier
             if (candidate.alive && anyRows && (rowsSeen[table.index] > 0 || candidate.tier == Tier.ID_WORD)) {
-                table.ownKeyCells = new int[] {candidate.cell};
+                table.ownKeyCells = candidate.cells;
                 table.keySource = KeySource.DETECTED;
                 return;
             }

@@ -39,7 +39,8 @@ final class ListElements {
             }
             list[node.id] = repeatedNames.contains(node.namespace + "\u0000" + node.local)
                     || inPluralWrapper(node)
-                    || node.parent == record && (hasOwnIdentity(node) || memberNoun(node.local));
+                    || node.parent == record && (hasOwnIdentity(node) && RecordSelector.namesItself(record)
+                            || memberNoun(node.local) || numbersItsPlace(node));
         }
         return list;
     }
@@ -94,21 +95,65 @@ final class ListElements {
         return false;
     }
 
+    /**
+     * An attribute or leaf child numbers the element's place in a sequence, which only a
+     * member of a list has: {@code SequenceNumber} (an ONIX {@code Contributor}), {@code seqNo},
+     * {@code @sequence}.
+     */
+    static boolean numbersItsPlace(PathNode node) {
+        for (Schema.Column attribute : node.attributes) {
+            if (sequenceNumber(attribute.local())) {
+                return true;
+            }
+        }
+        for (PathNode child : node.children) {
+            if (!child.repeated && child.children.isEmpty() && child.value != null && sequenceNumber(child.local)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sequenceNumber(String name) {
+        String word = KeyDetector.lastWord(name);
+        if (word.equals("sequence") || word.equals("seq")) {
+            return true;
+        }
+        String rest = name.substring(0, name.length() - word.length()).replaceAll("[_.:-]+$", "");
+        String before = rest.isEmpty() ? "" : KeyDetector.lastWord(rest);
+        return List.of("number", "no", "nr", "num").contains(word) && (before.equals("sequence") || before.equals("seq"));
+    }
+
     /** Nouns that name one member of a list, whatever the list holds. */
     private static final List<String> MEMBER_NOUNS = List.of("entry", "item", "line", "record", "row", "member",
             "transaction", "event");
+    /** Abbreviations of those nouns that are not their consonants: ISO 20022's {@code Tx}. */
+    private static final List<String> MEMBER_ABBREVIATIONS = List.of("tx", "txn");
+    /** Last words that only say "about the word before": {@code CdtTrfTxInf}, {@code ItemDetails}. */
+    private static final List<String> ABOUT_WORDS = List.of("inf", "info", "information", "dtls", "details", "data");
 
     /**
-     * The name (or its last word) is a noun for one member of a list, {@code entry}, {@code item},
-     * {@code line}, {@code record}, {@code transaction}..., written out or with its vowels left out
-     * as standards abbreviate ({@code Ntry}, {@code Itm}, {@code Rcrd}): {@code OrderLine},
-     * {@code LineItem}, {@code Ntry}.
+     * The name (or its last word, or the word before a last word such as {@code Info} or
+     * {@code Details}) is a noun for one member of a list, {@code entry}, {@code item},
+     * {@code line}, {@code record}, {@code transaction}..., written out or abbreviated as
+     * standards do: its vowels left out ({@code Ntry}, {@code Rcrd}), but a first one
+     * ({@code Itm}), or {@code Tx}: {@code OrderLine}, {@code LineItem}, {@code Ntry},
+     * {@code CdtTrfTxInf} (a credit transfer transaction's information).
      */
     static boolean memberNoun(String name) {
         String word = KeyDetector.lastWord(name);
+        if (ABOUT_WORDS.contains(word) && word.length() < name.length()) {
+            String rest = name.substring(0, name.length() - word.length()).replaceAll("[_.:-]+$", "");
+            word = rest.isEmpty() ? word : KeyDetector.lastWord(rest);
+        }
+        if (MEMBER_ABBREVIATIONS.contains(word)) {
+            return true;
+        }
         for (String noun : MEMBER_NOUNS) {
             String consonants = noun.replaceAll("[aeiou]", "");
-            if (word.equals(noun) || consonants.length() >= 3 && word.equals(consonants)) {
+            String firstKept = noun.charAt(0) + noun.substring(1).replaceAll("[aeiou]", "");
+            if (word.equals(noun) || consonants.length() >= 3 && word.equals(consonants)
+                    || firstKept.length() >= 3 && word.equals(firstKept)) {
                 return true;
             }
         }

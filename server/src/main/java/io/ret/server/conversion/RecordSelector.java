@@ -46,10 +46,12 @@ final class RecordSelector {
      * as an invoice's number) is one record whose repeated parts are its lines: the file is
      * one document, not a list with a header.
      *
-     * <p>An element reached whose directly repeating children sit beside other kinds that
-     * repeat or name their own identity (OpenStreetMap's {@code node}, {@code way} and
-     * {@code relation}, each with its {@code @id}) holds several kinds of record: each kind
-     * with structure is a record element, in the order first seen.
+     * <p>An element reached whose best directly repeating child sits beside other kinds with
+     * structure that name their own identity, or repeat and name themselves (OpenStreetMap's
+     * {@code node}, {@code way} and {@code relation}, each with its {@code @id}; Android's
+     * {@code plurals} with its {@code @name}) holds several kinds of record: each is a
+     * record element, in the order first seen. Repeating kinds without an identity beside
+     * them (a podcast channel's categories beside its items) stay content of the document.
      */
     static List<PathNode> detect(PathNode root) {
         PathNode node = root;
@@ -69,8 +71,9 @@ final class RecordSelector {
             while (wrapper.children.size() == 1 && !wrapper.repeated && !wrapper.children.getFirst().repeated) {
                 wrapper = wrapper.children.getFirst();
             }
-            if (!wrapper.repeated && wrapper.children.size() == 1 && !ListElements.hasOwnIdentity(wrapper)) {
-                lists.add(wrapper.children.getFirst()); // an element naming its own id is a record, not a list
+            PathNode member = wrapper.repeated || ListElements.hasOwnIdentity(wrapper) ? null : listMember(wrapper);
+            if (member != null) {
+                lists.add(member); // an element naming its own id is a record, not a list
             }
         }
         if (!lists.isEmpty()) {
@@ -80,19 +83,60 @@ final class RecordSelector {
         if (repeating.isEmpty()) {
             return List.of(node);
         }
+        PathNode best = repeating.stream().min(BEST).orElseThrow();
         List<PathNode> kinds = node.children.stream()
-                .filter(c -> structured(c) && (c.repeated || ListElements.hasOwnIdentity(c))).toList();
-        if (kinds.size() > 1 && kinds.stream().anyMatch(c -> c.repeated)) {
-            return kinds;
+                .filter(c -> structured(c) && (c == best || ListElements.hasOwnIdentity(c) || c.repeated && hasOwnName(c)))
+                .toList();
+        return kinds.size() > 1 && kinds.stream().anyMatch(c -> c.repeated) ? kinds : List.of(best);
+    }
+
+    /**
+     * The one repeating child of a list wrapper: {@code <orders><order/>...</orders>}, also with
+     * leaves beside it that occur once, as a page's trailer ({@code <ListRecords><record/>...
+     * <resumptionToken/></ListRecords>}); null when the element holds no such list.
+     */
+    private static PathNode listMember(PathNode wrapper) {
+        PathNode member = null;
+        for (PathNode child : wrapper.children) {
+            if (child.repeated) {
+                if (member != null) {
+                    return null;
+                }
+                member = child;
+            } else if (!child.children.isEmpty()) {
+                return null;
+            }
         }
-        return List.of(repeating.stream().min(BEST).orElseThrow());
+        return member != null && (wrapper.children.size() == 1 || structured(member)) ? member : null;
     }
 
     private static boolean structured(PathNode node) {
         return node.hasChildElements || node.hasAttributes;
     }
 
-    private static boolean hasOwnIdentity(PathNode element) {
+    /** The element names its own identity or itself: an id-like or a name column of its own, the likely key of its rows. */
+    static boolean namesItself(PathNode element) {
+        return hasOwnIdentity(element) || hasOwnName(element);
+    }
+
+    /** An attribute or non-repeated leaf child naming the element: {@code @name}, {@code name}, {@code testName} in a {@code test}. */
+    private static boolean hasOwnName(PathNode element) {
+        for (Schema.Column attribute : element.attributes) {
+            if (KeyDetector.isOwnName(attribute.local(), element.local)) {
+                return true;
+            }
+        }
+        for (PathNode child : element.children) {
+            if (!child.repeated && child.children.isEmpty() && child.value != null
+                    && KeyDetector.isOwnName(child.local, element.local)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An id-like attribute or non-repeated leaf child ({@link KeyDetector#word}): {@code @id}, {@code cbc:ID}, {@code InvoiceNumber}. */
+    static boolean hasOwnIdentity(PathNode element) {
         for (Schema.Column attribute : element.attributes) {
             if (KeyDetector.word(attribute) >= 0) {
                 return true;

@@ -23,6 +23,7 @@ import io.ret.api.v1.RowDelta;
 import io.ret.api.v1.Session;
 import io.ret.api.v1.StartComparisonRequest;
 import io.ret.server.session.archive.ZipBytes;
+import io.ret.server.testing.DataXml;
 import io.ret.server.testing.PublicXml;
 import io.ret.server.testing.RealXml;
 import io.ret.server.testing.SessionClient;
@@ -32,9 +33,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real OpenStreetMap, MediaWiki and ISO 20022 files and their edited second versions
- * (RealXml), uploaded, converted with the defaults and compared over the real channel: every
- * table pairs with its twin, is keyed by its natural key, and each edit counts exactly once.
+ * Real OpenStreetMap, MediaWiki and ISO 20022 files, other public shapes (PublicXml) and data
+ * formats (DataXml), and their edited second versions, uploaded, converted with the defaults
+ * and compared over the real channel: every table pairs with its twin, is keyed by its natural
+ * key, and each edit counts exactly once.
  * Also the generated case of a line added where every order of the first version had one.
  */
 class RealDataComparisonApiTest {
@@ -232,6 +234,120 @@ class RealDataComparisonApiTest {
                 "item", "[] +1 -1 ~0 =3"));
         assertThat(c.getFilesList()).filteredOn(f -> f.getPath().equals("item")).singleElement()
                 .satisfies(f -> assertThat(f.getWarningsList()).anySatisfy(w -> assertThat(w).contains("multiset")));
+    }
+
+    @Test
+    void anOaiPmhPageARecordDeletedOneAddedAndATitleRevisedCountOnceEachByTheHeaderIdentifier() throws Exception {
+        Comparison c = compare(DataXml.oaiPmh(false), DataXml.oaiPmh(true));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =1",
+                "record", "[header.identifier] +1 -1 ~1 =0",
+                "record.metadata.oai_dc:dc.dc:creator", "[record.header.identifier, _position] +1 -0 ~0 =4",
+                "record.metadata.oai_dc:dc.dc:type", "[record.header.identifier, _position] +1 -0 ~0 =3"));
+        assertThat(keys(c, "record", ChangeType.CHANGE_TYPE_REMOVED)).containsExactly(List.of("oai:test.example.com:1585310"));
+        assertThat(keys(c, "record", ChangeType.CHANGE_TYPE_ADDED)).containsExactly(List.of("oai:test.example.com:1585400"));
+        assertThat(deltas(c, "record", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement().satisfies(d -> assertThat(
+                d.getChangesList()).extracting(ch -> ch.getColumn()).containsExactly("metadata.oai_dc:dc.dc:title"));
+    }
+
+    @Test
+    void aPaymentOrderAPaymentRemovedOneWithTwoTransfersAddedAndADateChangedCountOnceEachByTheirIds()
+            throws Exception {
+        Comparison c = compare(DataXml.pain001(false), DataXml.pain001(true));
+
+        String transfer = "[PmtInf.PmtInfId, CdtTrfTxInf.PmtId.EndToEndId, _position]";
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =1",
+                "PmtInf", "[PmtInfId] +1 -1 ~1 =0",
+                "PmtInf.CdtTrfTxInf", "[PmtInf.PmtInfId, PmtId.EndToEndId] +2 -1 ~0 =1",
+                "PmtInf.Dbtr.PstlAdr.AdrLine", "[PmtInf.PmtInfId, _position] +0 -0 ~0 =2",
+                "PmtInf.CdtTrfTxInf.Cdtr.PstlAdr.AdrLine", transfer + " +0 -0 ~0 =2"));
+        assertThat(keys(c, "PmtInf.CdtTrfTxInf", ChangeType.CHANGE_TYPE_ADDED))
+                .containsExactlyInAnyOrder(List.of("salaries", "salary-01"), List.of("salaries", "salary-02"));
+        assertThat(deltas(c, "PmtInf", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement().satisfies(d -> assertThat(
+                d.getChangesList()).extracting(ch -> ch.getColumn()).containsExactly("ReqdExctnDt"));
+    }
+
+    @Test
+    void aPodcastAnEpisodeRemovedOneAddedOneMovedAndADurationChangedCountOnceEachByGuid() throws Exception {
+        Comparison c = compare(DataXml.podcast(false), DataXml.podcast(true));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =1",
+                "_document.channel.itunes:category", "[] +0 -0 ~0 =3",
+                "_document.channel.media:category", "[] +0 -0 ~0 =2",
+                "item", "[guid] +1 -1 ~1 =4"));
+        assertThat(keys(c, "item", ChangeType.CHANGE_TYPE_REMOVED)).containsExactly(List.of("1600-2812"));
+        assertThat(deltas(c, "item", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement().satisfies(d -> {
+            assertThat(d.getKeyList()).containsExactly("1600-2818");
+            assertThat(d.getChangesList()).extracting(ch -> ch.getColumn()).containsExactly("itunes:duration");
+        });
+    }
+
+    @Test
+    void anXbrlFilingAFactRemovedOneAddedAndOneRevisedCountOnceEachByTheirContext() throws Exception {
+        Comparison c = compare(DataXml.xbrl(false), DataXml.xbrl(true));
+
+        String facts = "[xbrli:xbrl.dei:EntityCentralIndexKey, @contextRef]";
+        String ids = "[xbrli:xbrl.dei:EntityCentralIndexKey, @id]";
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "xbrli:xbrl", "[dei:EntityCentralIndexKey] +0 -0 ~0 =1",
+                "xbrli:xbrl.xbrli:context", ids + " +0 -0 ~0 =6",
+                "xbrli:xbrl.xbrli:unit", ids + " +0 -0 ~0 =3",
+                "xbrli:xbrl.us-gaap:CashAndCashEquivalentsAtCarryingValue", facts + " +0 -0 ~0 =3",
+                "xbrli:xbrl.us-gaap:RestrictedCashAndCashEquivalents", facts + " +0 -1 ~0 =1",
+                "xbrli:xbrl.us-gaap:AccountsReceivableNetCurrent", facts + " +1 -0 ~0 =2",
+                "xbrli:xbrl.us-gaap:InventoryNet", facts + " +0 -0 ~1 =1",
+                "xbrli:xbrl.us-gaap:PrepaidExpenseAndOtherAssetsCurrent", facts + " +0 -0 ~0 =2"));
+        assertThat(keys(c, "xbrli:xbrl.us-gaap:AccountsReceivableNetCurrent", ChangeType.CHANGE_TYPE_ADDED))
+                .containsExactly(List.of("0001158114", "AsOf2013-06-30"));
+    }
+
+    @Test
+    void aPomADependencyAddedOneUpgradedAndAPluginRemovedCountOnceEachByGroupAndArtifact() throws Exception {
+        Comparison c = compare(DataXml.maven(false), DataXml.maven(true));
+
+        String coordinates = "project.groupId, project.artifactId";
+        assertThat(outcome(c))
+                .containsEntry("project", "[groupId, artifactId] +0 -0 ~0 =1")
+                .containsEntry("project.dependencyManagement.dependencies.dependency",
+                        "[" + coordinates + ", groupId, artifactId] +1 -0 ~1 =1")
+                .containsEntry("project.build.plugins.plugin", "[" + coordinates + ", groupId, artifactId] +0 -1 ~0 =3")
+                .containsEntry("project.build.pluginManagement.plugins.plugin",
+                        "[" + coordinates + ", groupId, artifactId] +0 -0 ~0 =14");
+        assertThat(keys(c, "project.dependencyManagement.dependencies.dependency", ChangeType.CHANGE_TYPE_ADDED))
+                .containsExactly(List.of("com.google.code.gson", "gson-parent", "com.google.truth", "truth-java8-extension"));
+    }
+
+    @Test
+    void anOnixBookListABookRemovedOneAddedAPriceChangedAndASecondContributorCountOnceEachByTheirReferences()
+            throws Exception {
+        Comparison c = compare(DataXml.onix(false), DataXml.onix(true));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =1",
+                "Product", "[RecordReference] +1 -1 ~1 =4",
+                "Product.ProductIdentifier", "[Product.RecordReference, ProductIDType] +1 -2 ~0 =10",
+                "Product.Contributor", "[Product.RecordReference, SequenceNumber] +2 -1 ~0 =5"));
+        assertThat(keys(c, "Product.Contributor", ChangeType.CHANGE_TYPE_ADDED))
+                .containsExactlyInAnyOrder(List.of("9780823016686", "2"), List.of("9780000000001", "1"));
+        assertThat(deltas(c, "Product", ChangeType.CHANGE_TYPE_MODIFIED)).singleElement().satisfies(d -> assertThat(
+                d.getChangesList()).extracting(ch -> ch.getColumn()).containsExactly("SupplyDetail.Price.PriceAmount"));
+    }
+
+    @Test
+    void aTvGuideWithoutProgrammeKeysCountsAChangedProgrammeAsRemovedAndAddedAndAChannelsNewNameOnce()
+            throws Exception {
+        Comparison c = compare(DataXml.xmltv(false), DataXml.xmltv(true));
+
+        assertThat(outcome(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "_document", "[] +0 -0 ~0 =1",
+                "channel", "[@id] +0 -0 ~0 =5",
+                "channel.display-name", "[channel@id, _position] +0 -0 ~1 =5",
+                "programme", "[] +2 -2 ~0 =8",
+                "programme.title", "[] +1 -1 ~0 =13",
+                "programme.credits.actor", "[] +1 -1 ~0 =34"));
     }
 
     private static String orders(String... lines) {

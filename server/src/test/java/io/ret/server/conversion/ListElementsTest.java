@@ -84,6 +84,58 @@ class ListElementsTest {
         assertThat(ListElements.memberNoun("entry")).isTrue();
         assertThat(ListElements.memberNoun("Entries")).isFalse();
         assertThat(ListElements.memberNoun("customer")).isFalse();
+        // abbreviated as standards do, also before a word that only says "about it"
+        assertThat(ListElements.memberNoun("Itm")).isTrue();
+        assertThat(ListElements.memberNoun("CdtTrfTxInf")).isTrue();
+        assertThat(ListElements.memberNoun("TxDtls")).isTrue();
+        assertThat(ListElements.memberNoun("ItemDetails")).isTrue();
+        assertThat(ListElements.memberNoun("PubmedData")).isFalse();
+        assertThat(ListElements.memberNoun("info")).isFalse();
+    }
+
+    @Test
+    void anElementNumberedInASequenceIsAChildTableEvenWhenEveryRecordHasOne() throws Exception {
+        convert(dir, orders("<contributor><SequenceNumber>1</SequenceNumber><name>N%d</name></contributor>"));
+
+        assertThat(csv(dir, "doc.csv").getFirst()).containsExactly("_id", "@id", "status", "address.city");
+        assertThat(csv(dir, "doc.contributor.csv")).containsExactly(
+                row("_id", "_parent_id", "_root_id", "order@id", "SequenceNumber", "name"),
+                row("1", "1", "1", "A1", "1", "N1"), row("2", "2", "2", "A2", "1", "N2"));
+    }
+
+    @Test
+    void aSingleChildCarryingTheOnlyIdOfARecordWithoutOneStaysInlineAndKeysTheRecordOneLevelDown() throws Exception {
+        ConversionSummary summary = convert(dir, "<list><record><header><identifier>a</identifier></header>"
+                + "<title>x</title></record><record><header><identifier>b</identifier></header><title>y</title></record>"
+                + "</list>");
+
+        assertThat(summary.schema().tables()).extracting(t -> t.name() + " " + t.primaryKey())
+                .containsExactly("doc [header.identifier]");
+        assertThat(csv(dir, "doc.csv")).containsExactly(row("_id", "header.identifier", "title"),
+                row("1", "a", "x"), row("2", "b", "y"));
+    }
+
+    @Test
+    void aListEndingInAPageTrailerHoldsTheRecordsAndTheTrailerGoesToTheDocumentTable() throws Exception {
+        ConversionSummary summary = convert(dir, "<response><date>2024</date><list><item id=\"1\"><v>a</v></item>"
+                + "<item id=\"2\"><v>b</v></item><token size=\"8\">next</token></list></response>");
+
+        assertThat(summary.schema().tables()).extracting(t -> t.name() + " " + t.primaryKey())
+                .containsExactly("doc._document []", "doc [@id]");
+        assertThat(csv(dir, "doc._document.csv")).containsExactly(row("_id", "date", "list.token@size", "list.token"),
+                row("1", "2024", "8", "next"));
+    }
+
+    @Test
+    void repeatingKindsBesideTheRecordsAreRecordsOnlyWithAnIdOrANameOfTheirOwn() throws Exception {
+        ConversionSummary summary = convert(dir, "<channel><title>t</title><category text=\"a\"/><category text=\"b\"/>"
+                + "<owner><name>me</name></owner><item><guid>1</guid></item><item><guid>2</guid></item>"
+                + "<item><guid>3</guid></item><plurals name=\"x\"><i>1</i></plurals><plurals name=\"y\"><i>2</i></plurals>"
+                + "</channel>");
+
+        assertThat(summary.schema().tables()).extracting(t -> t.name() + " " + t.primaryKey()).containsExactly(
+                "doc._document []", "doc._document.category []", "doc.item [guid]", "doc.plurals [@name]");
+        assertThat(csv(dir, "doc._document.csv")).containsExactly(row("_id", "title", "owner.name"), row("1", "t", "me"));
     }
 
     @Test

@@ -215,6 +215,41 @@ class NaturalKeysTest {
     }
 
     @Test
+    void severalIdsNamedAfterOtherThingsKeyARowTogetherRatherThanWhicheverHappensToBeUniqueAlone() throws Exception {
+        // each alone is unique in this version; a second dependency of group g next month would break groupId
+        assertThat(keys("<p><d><groupId>g</groupId><artifactId>a</artifactId><v>1</v></d>"
+                + "<d><groupId>h</groupId><artifactId>b</artifactId><v>1</v></d></p>"))
+                .containsExactly("d [groupId, artifactId]");
+        // one of them missing in a row: the other alone, if it holds
+        assertThat(keys("<p><d><groupId>g</groupId><artifactId>a</artifactId></d><d><artifactId>b</artifactId></d></p>"))
+                .containsExactly("d [artifactId]");
+        // a plain id or one named after the row wins over the pair
+        assertThat(keys("<p><d><id>1</id><groupId>g</groupId><artifactId>a</artifactId></d>"
+                + "<d><id>2</id><groupId>g</groupId><artifactId>b</artifactId></d></p>")).containsExactly("d [id]");
+    }
+
+    @Test
+    void aTypeAndAValueAreAKeyValuePairAndAnAbbreviationEndsBeforeTheNextWord() throws Exception {
+        assertThat(keys("<r><p id=\"1\"><pid><ProductIDType>02</ProductIDType><IDValue>18</IDValue></pid>"
+                + "<pid><ProductIDType>15</ProductIDType><IDValue>97818</IDValue></pid></p><p id=\"2\"/></r>"))
+                .containsExactly("p [@id]", "p.pid [p@id, ProductIDType]");
+        assertThat(KeyDetector.lastWord("IDValue")).isEqualTo("value");
+        assertThat(KeyDetector.lastWord("ProductIDType")).isEqualTo("type");
+        assertThat(KeyDetector.lastWord("UBLVersionID")).isEqualTo("id");
+        assertThat(KeyDetector.lastWord("PMID")).isEqualTo("pmid");
+        assertThat(KeyDetector.lastWord("orderId")).isEqualTo("id");
+    }
+
+    @Test
+    void aReferenceNamedAfterWhatItPointsAtIsAWeakKeyButABareRefInASequenceIsNot() throws Exception {
+        assertThat(keys("<r><f id=\"1\"><cash contextRef=\"c1\" unitRef=\"usd\">5</cash>"
+                + "<cash contextRef=\"c2\" unitRef=\"usd\">6</cash></f><f id=\"2\"/></r>"))
+                .containsExactly("f [@id]", "f.cash [f@id, @contextRef]");
+        assertThat(keys("<r><w id=\"1\"><nd ref=\"7\"/><nd ref=\"8\"/></w><w id=\"2\"><nd ref=\"7\"/></w></r>"))
+                .containsExactly("w [@id]", "w.nd [w@id, _position]");
+    }
+
+    @Test
     void aTableLeftWithoutRowsInTheNextVersionKeepsItsPositionKeyRatherThanAnUntestedColumn() throws Exception {
         String first = "<r><o id=\"1\"><t><u>https://a.org/1</u></t><t><u>https://a.org/2</u></t></o><o id=\"2\"/></r>";
         ConversionSummary before = convert(Map.of("a.xml", first), ConversionOptions.defaults(), "before");

@@ -145,7 +145,7 @@ public final class PublicXml {
     }
 
     /** A text cut into a head, records from a start to an end marker with one separator between them, and a tail. */
-    private record Blocks(String head, List<String> blocks, String separator, String tail) {
+    record Blocks(String head, List<String> blocks, String separator, String tail) {
 
         static Blocks of(String text, String start, String end, String separator) {
             List<String> blocks = new ArrayList<>();
