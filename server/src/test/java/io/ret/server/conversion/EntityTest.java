@@ -102,6 +102,17 @@ class EntityTest {
     }
 
     @Test
+    void anHtmlNameTheInternalSubsetRedeclaresStillGivesHtmlsCharacterSinceTheSubsetIsNeverRead() throws Exception {
+        var summary = convert(dir, """
+                <!DOCTYPE r SYSTEM "r.dtd" [ <!ENTITY copy "ACME"> <!ENTITY nbsp SYSTEM "file:///etc/passwd"> ]>
+                <r><v>&copy;&nbsp;</v><v>x</v></r>
+                """);
+
+        assertThat(summary.failures()).isEmpty();
+        assertThat(csv(dir, "doc.csv")).containsExactly(row("_id", "v"), row("1", "©\u00A0"), row("2", "x"));
+    }
+
+    @Test
     void millionsOfReferencesAreNotLimitedSinceEachIsOneCharacter() throws Exception {
         StringBuilder xml = new StringBuilder(DBLP_DOCTYPE + "<r>");
         for (int i = 0; i < 20_000; i++) {
