@@ -7,10 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.ret.server.session.archive.ArchiveLimits;
 
 /** DTDs are never loaded and entities never expanded: such files fail alone, others convert. */
 class XmlSafetyTest {
@@ -133,11 +137,10 @@ class XmlSafetyTest {
 
     @Test
     void anUndeclaredEntityInTheMiddleOfATextFailsItsFileAloneNotTheConversion() throws Exception {
-        Path zip = Fixtures.zip(dir.resolve("two.zip"), new java.util.LinkedHashMap<>(java.util.Map.of(
+        Path zip = Fixtures.zip(dir.resolve("two.zip"), new LinkedHashMap<>(Map.of(
                 "bad.xml", "<r><v>ab&nbsp;c</v></r>", "good.xml", "<r><v>1</v><v>2</v></r>")));
 
-        var summary = new ArchiveConverter(ConversionOptions.defaults(),
-                io.ret.server.session.archive.ArchiveLimits.defaults())
+        var summary = new ArchiveConverter(ConversionOptions.defaults(), ArchiveLimits.defaults())
                 .convert(zip, dir.resolve("out"), ConversionProgress.NONE);
 
         assertThat(summary.filesSucceeded()).isEqualTo(1);
