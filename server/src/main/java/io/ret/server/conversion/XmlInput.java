@@ -22,10 +22,11 @@ import com.ctc.wstx.sr.StreamScanner;
 import com.ctc.wstx.stax.WstxInputFactory;
 
 /**
- * The one place XML readers are made. DTDs are never loaded and entities never
+ * The one place XML readers are made. DTDs are never loaded and declared entities never
  * expanded: with DTD support off Woodstox skips the DOCTYPE's internal subset, so no
- * entity is ever declared, and any reference other than the five predefined entities
- * and character references fails the file ("Undeclared general entity").
+ * entity is ever declared. Besides the five predefined entities and character references,
+ * only HTML's named characters resolve, and only in a document that names an external DTD
+ * ({@link HtmlEntities}); any other reference fails the file.
  *
  * <p>Entity replacement is deliberately left on: with it off, Woodstox silently drops
  * an undeclared reference inside an attribute value (the value converts with a piece
@@ -61,6 +62,10 @@ final class XmlInput {
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
         factory.setProperty(XMLInputFactory2.P_AUTO_CLOSE_INPUT, false);
         factory.setProperty(XMLInputFactory2.P_REPORT_CDATA, true);
+        // every token is read whole in next(), so an error inside a text (an unknown entity after
+        // its first letter) arrives as the XMLStreamException that fails the file, not as the
+        // unchecked WstxLazyException of getText*(), which ended the whole conversion
+        factory.setProperty(XMLInputFactory2.P_LAZY_PARSING, false);
         factory.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
             throw new XMLStreamException("external resources are never loaded (" + systemId + ")");
         });
@@ -111,7 +116,7 @@ final class XmlInput {
         } catch (IOException e) {
             throw new XMLStreamException("cannot read the file: " + e.getMessage(), e);
         }
-        return (XMLStreamReader2) FACTORY.createXMLStreamReader(systemId, in);
+        return HtmlEntities.offerTo((XMLStreamReader2) FACTORY.createXMLStreamReader(systemId, in));
     }
 
     /** Enough for a BOM and an XML declaration. */

@@ -7,10 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.ret.server.session.archive.ArchiveLimits;
 
 /** DTDs are never loaded and entities never expanded: such files fail alone, others convert. */
 class XmlSafetyTest {
@@ -99,6 +103,51 @@ class XmlSafetyTest {
 
         assertThat(csv(dir, "doc.csv")).containsExactly(
                 row("_id", "@a", "v"), row("1", "\"'A", "<>&\uD83D\uDE00\u00E9"), row("2", "", ""));
+    }
+
+    @Test
+    void billionLaughsBehindAnExternalDtdStillFailsWithoutExpanding() throws Exception {
+        StringBuilder xml = new StringBuilder("<!DOCTYPE lolz SYSTEM \"lolz.dtd\" [\n <!ENTITY lol \"lol\">\n");
+        for (int i = 1; i <= 9; i++) {
+            xml.append(" <!ENTITY lol").append(i).append(" \"");
+            xml.append(("&lol" + (i == 1 ? "" : i - 1) + ";").repeat(10)).append("\">\n");
+        }
+        xml.append("]>\n<lolz><lol>&eacute;&lol9;</lol><lol>x</lol></lolz>");
+
+        var summary = convert(dir, xml.toString());
+
+        assertThat(summary.outputs()).isEmpty();
+        assertThat(summary.failures()).singleElement().satisfies(f -> {
+            assertThat(f.reason()).contains("&lol9;");
+            assertThat(f.line()).isEqualTo(13);
+        });
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void anInternalSubsetCannotRedefineAnHtmlNameIntoAnExternalEntity() throws Exception {
+        var summary = convert(dir, """
+                <!DOCTYPE r SYSTEM "r.dtd" [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> <!ENTITY nbsp SYSTEM "file:///etc/passwd"> ]>
+                <r><v>&nbsp;</v><v>&xxe;</v></r>
+                """);
+
+        assertThat(summary.failures()).singleElement().satisfies(f -> assertThat(f.reason()).contains("&xxe;"));
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void anUndeclaredEntityInTheMiddleOfATextFailsItsFileAloneNotTheConversion() throws Exception {
+        Path zip = Fixtures.zip(dir.resolve("two.zip"), new LinkedHashMap<>(Map.of(
+                "bad.xml", "<r><v>ab&nbsp;c</v></r>", "good.xml", "<r><v>1</v><v>2</v></r>")));
+
+        var summary = new ArchiveConverter(ConversionOptions.defaults(), ArchiveLimits.defaults())
+                .convert(zip, dir.resolve("out"), ConversionProgress.NONE);
+
+        assertThat(summary.filesSucceeded()).isEqualTo(1);
+        assertThat(summary.failures()).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo("bad.xml");
+            assertThat(f.reason()).contains("&nbsp;");
+        });
     }
 
     private Stream<Path> leftovers() throws Exception {
