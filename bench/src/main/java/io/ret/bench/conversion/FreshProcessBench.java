@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * {@code ret convert} as a user runs it: a fresh process through the launcher {@code bin/ret},
  * JVM start included, against the Python baseline on the same corpus in the same run, on a
- * 64 MiB and a 256 MiB archive (8 files each). Rows: the launcher without its start-up cache
+ * 64 MiB and a 256 MiB archive (8 files each; {@code --files 10000} makes archives of many small
+ * files instead). Rows: the launcher without its start-up cache
  * ({@code RET_AOT=off}), with it (JDK 25 AOT cache, made once before the runs), and, given
  * {@code --before-jar}, an older build without the cache. Every process is timed by
  * {@code /usr/bin/time}: wall seconds, and CPU seconds (user + sys of the process and its
@@ -26,13 +27,12 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp "bench/target/ret-bench.jar:bench/target/lib/*" io.ret.bench.conversion.FreshProcessBench \
- *      --launcher bin/ret [--work DIR] [--sizes 64,256] [--reps 3] [--before-jar OLD/ret-server.jar]
+ *      --launcher bin/ret [--work DIR] [--sizes 64,256] [--files 8] [--reps 3] [--before-jar OLD/ret-server.jar]
  * </pre>
  */
 public final class FreshProcessBench {
 
     private static final long MB = 1024 * 1024;
-    private static final int FILES = 8;
 
     /** One measured process. */
     private record Run(double seconds, double cpuSeconds, long maxRssKb, double load) {
@@ -49,6 +49,7 @@ public final class FreshProcessBench {
         Path launcher = Path.of(options.getOrDefault("--launcher", "bin/ret")).toAbsolutePath();
         Path work = Path.of(options.getOrDefault("--work", System.getProperty("java.io.tmpdir") + "/ret-fresh-bench"));
         int reps = Integer.parseInt(options.getOrDefault("--reps", "3"));
+        int files = Integer.parseInt(options.getOrDefault("--files", "8"));
         String beforeJar = options.get("--before-jar");
         Files.createDirectories(work);
         Path python = work.resolve("baseline_convert.py");
@@ -68,8 +69,8 @@ public final class FreshProcessBench {
                 Runtime.getRuntime().availableProcessors(), reps, cacheSeconds, loadAverage()));
         for (String size : options.getOrDefault("--sizes", "64,256").split(",")) {
             int mb = Integer.parseInt(size.strip());
-            Path corpus = work.resolve("corpus-" + mb);
-            generate(corpus, mb);
+            Path corpus = work.resolve("corpus-" + mb + (files == 8 ? "" : "x" + files));
+            generate(corpus, mb, files);
             Map<String, List<String>> commands = new LinkedHashMap<>();
             Map<String, Map<String, String>> environments = new HashMap<>();
             Path out = work.resolve("out");
@@ -100,17 +101,17 @@ public final class FreshProcessBench {
                 }
             }
             clean(out);
-            table(report, mb, corpusBytes(corpus), runs);
+            table(report, mb, files, corpusBytes(corpus), runs);
         }
         report.append("load average at the end ").append(loadAverage()).append('\n');
         System.out.println();
         System.out.print(report);
     }
 
-    private static void table(StringBuilder report, int mb, long bytes, Map<String, List<Run>> runs) {
+    private static void table(StringBuilder report, int mb, int files, long bytes, Map<String, List<Run>> runs) {
         double mib = bytes / (double) MB;
         Run python = medians(runs.get("Python baseline"));
-        report.append(String.format(Locale.ROOT, "%n%d MiB corpus (%.1f MiB of XML in %d files)%n%n", mb, mib, FILES));
+        report.append(String.format(Locale.ROOT, "%n%d MiB corpus (%.1f MiB of XML in %d files)%n%n", mb, mib, files));
         report.append("| run | seconds (wall) | CPU seconds | MiB/s (wall) | × Python (wall) | × Python (CPU)"
                 + " | peak RSS MiB | load (1 min) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
@@ -157,11 +158,11 @@ public final class FreshProcessBench {
         return output;
     }
 
-    private static void generate(Path dir, int totalMb) throws IOException {
+    private static void generate(Path dir, int totalMb, int files) throws IOException {
         Files.createDirectories(dir);
-        long fileBytes = totalMb * MB / FILES;
-        for (int i = 0; i < FILES; i++) {
-            Path file = dir.resolve(String.format("orders-%03d.xml", i));
+        long fileBytes = totalMb * MB / files;
+        for (int i = 0; i < files; i++) {
+            Path file = dir.resolve(String.format(files > 1000 ? "orders-%05d.xml" : "orders-%03d.xml", i));
             if (!Files.exists(file) || Files.size(file) < fileBytes) {
                 CorpusGenerator.writeFile(file, fileBytes, 100L * totalMb + i); // deterministic: kept for later runs
             }
