@@ -53,6 +53,36 @@ public final class PreviousLayout {
         return paths;
     }
 
+    /** The element paths (without the leading '/') that were mixed content before: they stay mixed. */
+    static Set<String> mixedPaths(DataPackage previous) {
+        Set<String> paths = new HashSet<>();
+        if (previous != null) {
+            for (TableSchema table : previous.tables()) {
+                for (ColumnSchema column : table.columns()) {
+                    if (column.mixed() && column.source().startsWith("/")) {
+                        paths.add(column.source().substring(1));
+                    }
+                }
+            }
+        }
+        return paths;
+    }
+
+    /** The sources of the earlier data columns ({@code /orders/order/@id}): they stay, empty if need be. */
+    static Set<String> columnSources(DataPackage previous) {
+        Set<String> sources = new HashSet<>();
+        if (previous != null) {
+            for (TableSchema table : previous.tables()) {
+                for (ColumnSchema column : table.columns()) {
+                    if (!column.source().isEmpty()) {
+                        sources.add(column.source());
+                    }
+                }
+            }
+        }
+        return sources;
+    }
+
     /**
      * The record elements of the earlier layout as absolute paths: the tables that are neither
      * document tables nor below a record (no parent; schemas written before record tables
