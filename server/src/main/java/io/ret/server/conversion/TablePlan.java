@@ -240,7 +240,7 @@ final class TablePlan {
             PathNode mixed = collector[column.node().id];
             if (mixed != null && mixed != column.node()) {
                 plan.cell[column.id()] = -1; // inside a mixed element: no column, its attributes dropped
-                if (earlierSources.contains(source(column))) {
+                if (earlierSources.contains(PreviousLayout.placed(recordPath(table), source(column)))) {
                     table.addColumn(name); // but an earlier layout's column stays, empty
                     table.sources.add(column);
                 }

@@ -224,4 +224,27 @@ class MixedContentTest {
         assertThat(summary.layoutChanges().vanishedColumns()).containsExactly("note: p.b");
         assertThat(summary.layoutChanges().addedColumns()).isEmpty();
     }
+
+    @Test
+    void aChildTableInsideAPathThatBecomesMixedIsGoneAndItsColumnsAreReportedAsVanished() throws Exception {
+        DataPackage first = convertAll(dir, Map.of("a.xml", """
+                <notes><note id="1"><p><b>x</b><b>y</b></p></note><note id="2"><p>z</p></note></notes>
+                """), ConversionOptions.defaults(), "v1");
+        assertThat(first.table("note.p.b")).isPresent();
+
+        Path zip = Fixtures.zip(dir.resolve("v2.zip"), Map.of("a.xml", """
+                <notes><note id="1"><p>now <b>x</b><b>y</b></p></note><note id="2"><p>z</p></note></notes>
+                """));
+        ConversionSummary summary = new ArchiveConverter(ConversionOptions.defaults().withPreviousLayout(first),
+                io.ret.server.session.archive.ArchiveLimits.defaults()).convert(zip, dir.resolve("v2"),
+                ConversionProgress.NONE);
+
+        assertThat(summary.schema().tables()).extracting(t -> t.name()).containsExactly("note");
+        assertThat(csv(dir.resolve("v2").resolve("note.csv"))).containsExactly(
+                row("_id", "_file", "_line", "@id", "p"),
+                row("1", "a.xml", "1", "1", "now xy"),
+                row("2", "a.xml", "1", "2", "z"));
+        assertThat(summary.layoutChanges().vanishedColumns()).containsExactly("note.p.b: b");
+        assertThat(summary.layoutChanges().addedTables()).isEmpty();
+    }
 }
