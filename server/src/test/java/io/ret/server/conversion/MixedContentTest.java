@@ -69,6 +69,18 @@ class MixedContentTest {
     }
 
     @Test
+    void aLineBreakBetweenInlineElementsIsIndentationOnlyWhereThePathWasNotYetSeenMixedInTheFile() throws Exception {
+        convert(dir, "<r>\n  <i><t><b>A</b>\n<i>B</i></t></i>\n  <i><t>x <b>y</b></t></i>\n"
+                + "  <i><t><b>A</b>\n<i>B</i></t></i>\n</r>");
+
+        assertThat(csv(dir, "doc.csv")).containsExactly(
+                row("_id", "t"),
+                row("1", "AB"),
+                row("2", "x y"),
+                row("3", "A\nB"));
+    }
+
+    @Test
     void withKeepWhitespaceTheStringValueIsExactlyAsWritten() throws Exception {
         convert(dir, "<r>\n  <i>\n    <p>\n      Hello <b>big</b>\n      world\n    </p>\n    <v> a </v>\n  </i>\n"
                 + "  <i><p> <b>x</b> </p><v>b</v></i>\n</r>", ConversionOptions.defaults().withKeepWhitespace(true));
