@@ -253,7 +253,8 @@ final class DocumentScanner {
             if (lead == end) {
                 if (frame.hasText) {
                     pendingWhitespace.append(chars, start, length);
-                } else if (frame.keepsWhitespace || !hasLineBreak(chars, start, end)) {
+                } else if (frame.keepsWhitespace || chars[start] != '\n' && !hasLineBreak(chars, start, end)) {
+                    // (indentation starts with its line break: tested first, no call on the hot path)
                     spill.whitespace(chars, start, length);
                 }
                 return;
