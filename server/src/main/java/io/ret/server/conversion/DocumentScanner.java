@@ -24,6 +24,16 @@ import org.codehaus.stax2.typed.TypedValueDecoder;
  * {@code keepWhitespace}, a run of text between two tags that is only whitespace is
  * dropped when the element has child elements (it is indentation) and kept verbatim
  * when it does not; any other run is kept verbatim.
+ *
+ * <p>Mixed content: an element path whose instance has own text and a child element is marked
+ * {@link PathNode#mixed}; its cell will be its string-value, which the plan and the replay
+ * assemble from the text of its whole subtree. So that the string-value keeps the whitespace
+ * between its words, whitespace that the rules above leave out of an element's own text is
+ * still written to the spill, as {@link SpillWriter#WS} tokens in document order, where it may
+ * belong to a string-value: inside an element that has own text (so far) or lies in one, inside
+ * a path already seen mixed, and any run without a line break (a space between inline elements;
+ * indentation always has one). Data without mixed content thus gets hardly any such token, and
+ * the own text of every element that is not mixed stays exactly as before.
  */
 final class DocumentScanner {
 
@@ -37,8 +47,8 @@ final class DocumentScanner {
         boolean hasAttributes;
         boolean hasText;
         long textChars;
-        /** Trimming: whitespace after the element's text, held while a child element is open. */
-        final StringBuilder heldWhitespace = new StringBuilder();
+        /** Whitespace left out of the own text is written as {@link SpillWriter#WS} whatever it holds. */
+        boolean keepsWhitespace;
     }
 
     private final boolean namespaceUris;
@@ -102,7 +112,7 @@ final class DocumentScanner {
     private void startRoot(XMLStreamReader2 reader, SpillWriter spill)
             throws XMLStreamException, IOException, FileConversionException {
         runHasContent = false;
-        opened(schema.root(elementNamespace(reader), reader.getLocalName()), 0, reader, spill);
+        opened(schema.root(elementNamespace(reader), reader.getLocalName()), 0, false, reader, spill);
     }
 
     private void startElement(XMLStreamReader2 reader, SpillWriter spill)
@@ -110,18 +120,24 @@ final class DocumentScanner {
         Frame parent = stack[depth - 1];
         parent.hasChildren = true;
         parent.node.hasChildElements = true;
-        if (trim) {
-            parent.heldWhitespace.setLength(0);
-            parent.heldWhitespace.append(pendingWhitespace); // kept only if more of the parent's text follows
+        if (!pendingWhitespace.isEmpty()) {
+            // not the parent's own text (trimming: it follows the parent's text, so the parent is mixed;
+            // keeping: a whitespace-only run between tags, layout unless it may be inside a string-value)
+            if (parent.hasText || parent.keepsWhitespace || !hasLineBreak(pendingWhitespace)) {
+                spill.whitespace(pendingWhitespace);
+            }
+            pendingWhitespace.setLength(0);
         }
-        pendingWhitespace.setLength(0); // whitespace between elements is layout, not data
         runHasContent = false;
-        opened(schema.element(parent.node, elementNamespace(reader), reader.getLocalName()), parent.instance, reader,
-                spill);
+        opened(schema.element(parent.node, elementNamespace(reader), reader.getLocalName()), parent.instance,
+                parent.keepsWhitespace || parent.hasText, reader, spill);
     }
 
-    /** An element of {@code node} starts, inside the element instance {@code parentInstance} (0 for none). */
-    private void opened(PathNode node, long parentInstance, XMLStreamReader2 reader, SpillWriter spill)
+    /**
+     * An element of {@code node} starts, inside the element instance {@code parentInstance} (0 for none);
+     * {@code inText}: the parent keeps its whitespace or has own text, so this element may be inside a string-value.
+     */
+    private void opened(PathNode node, long parentInstance, boolean inText, XMLStreamReader2 reader, SpillWriter spill)
             throws XMLStreamException, IOException, FileConversionException {
         node.occurrences++;
         if (node.lastParentInstance == parentInstance) {
@@ -135,6 +151,7 @@ final class DocumentScanner {
         Frame frame = push();
         frame.node = node;
         frame.instance = ++instances;
+        frame.keepsWhitespace = inText || node.mixed;
         spill.start(node.id, spill.writesLines() ? XmlInput.startLine(reader) : 0);
         int attributes = reader.getAttributeCount();
         frame.hasAttributes = attributes > 0;
@@ -236,10 +253,17 @@ final class DocumentScanner {
             if (lead == end) {
                 if (frame.hasText) {
                     pendingWhitespace.append(chars, start, length);
+                } else if (frame.keepsWhitespace || chars[start] != '\n' && !hasLineBreak(chars, start, end)) {
+                    // (indentation starts with its line break: tested first, no call on the hot path)
+                    spill.whitespace(chars, start, length);
                 }
                 return;
             }
             if (!frame.hasText) {
+                // after a child element this whitespace is inside the (mixed) element's string-value
+                if (lead > start && (frame.hasChildren || frame.keepsWhitespace || !hasLineBreak(chars, start, lead))) {
+                    spill.whitespace(chars, start, lead - start);
+                }
                 start = lead;
             }
         }
@@ -258,11 +282,7 @@ final class DocumentScanner {
     }
 
     private void endElement(SpillWriter spill) throws IOException, FileConversionException {
-        Frame frame = closed(spill);
-        if (trim) {
-            // the element's trailing whitespace is dropped; the parent's, held while it was open, waits again
-            pendingWhitespace.append(stack[depth - 1].heldWhitespace);
-        }
+        closed(spill);
         spill.end();
     }
 
@@ -271,18 +291,25 @@ final class DocumentScanner {
         spill.end();
     }
 
-    /** Pops the element that ends, writing or dropping its pending whitespace. */
-    private Frame closed(SpillWriter spill) throws IOException, FileConversionException {
+    /** Pops the element that ends, writing or leaving out its pending whitespace; notes mixed content. */
+    private void closed(SpillWriter spill) throws IOException, FileConversionException {
         Frame frame = stack[--depth];
-        if (!trim && !frame.hasChildren && !pendingWhitespace.isEmpty()) {
-            emitPending(frame, spill);
+        if (!pendingWhitespace.isEmpty()) {
+            if (!trim && !frame.hasChildren) {
+                emitPending(frame, spill);
+            } else if (frame.keepsWhitespace || frame.hasText && frame.hasChildren || !hasLineBreak(pendingWhitespace)) {
+                spill.whitespace(pendingWhitespace);
+            }
+            pendingWhitespace.setLength(0);
         }
-        pendingWhitespace.setLength(0);
         runHasContent = false;
-        if (!frame.hasChildren && !frame.hasText && !frame.hasAttributes) {
+        if (frame.hasChildren) {
+            if (frame.hasText) {
+                frame.node.mixed = true;
+            }
+        } else if (!frame.hasText && !frame.hasAttributes) {
             schema.value(frame.node); // a bare empty element still shows, as an empty cell
         }
-        return frame;
     }
 
     private void emitPending(Frame frame, SpillWriter spill) throws IOException, FileConversionException {
@@ -312,6 +339,25 @@ final class DocumentScanner {
         return true;
     }
 
+    /** Indentation has a line break; a space between inline elements has none. */
+    private static boolean hasLineBreak(char[] chars, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (chars[i] == '\n' || chars[i] == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLineBreak(CharSequence chars) {
+        for (int i = 0, end = chars.length(); i < end; i++) {
+            if (chars.charAt(i) == '\n' || chars.charAt(i) == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isWhitespace(char c) {
         return c == ' ' || c == '\n' || c == '\t' || c == '\r';
     }
@@ -333,7 +379,6 @@ final class DocumentScanner {
         frame.hasChildren = false;
         frame.hasText = false;
         frame.textChars = 0;
-        frame.heldWhitespace.setLength(0);
         depth++;
         return frame;
     }

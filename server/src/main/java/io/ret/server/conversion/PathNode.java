@@ -30,6 +30,8 @@ final class PathNode {
     boolean repeated;
     boolean hasChildElements;
     boolean hasAttributes;
+    /** Some instance had own text and a child element (mixed content). */
+    boolean mixed;
     /** Column of its own text, or null until it has one. */
     Schema.Column value;
 

@@ -24,7 +24,8 @@ public final class PreviousLayout {
      *
      * @param addedTables     tables the earlier layout did not have
      * @param addedColumns    {@code table: column}, appended after the earlier columns
-     * @param vanishedColumns {@code table: column} that had values before and are empty now
+     * @param vanishedColumns {@code table: column} that had values before and are empty now, or whose
+     *                        table is gone because it lay inside an element that is mixed now
      */
     public record Changes(List<String> addedTables, List<String> addedColumns, List<String> vanishedColumns) {
 
@@ -51,6 +52,44 @@ public final class PreviousLayout {
             }
         }
         return paths;
+    }
+
+    /** The element paths (without the leading '/') that were mixed content before: they stay mixed. */
+    static Set<String> mixedPaths(DataPackage previous) {
+        Set<String> paths = new HashSet<>();
+        if (previous != null) {
+            for (TableSchema table : previous.tables()) {
+                for (ColumnSchema column : table.columns()) {
+                    if (column.mixed() && column.source().startsWith("/")) {
+                        paths.add(column.source().substring(1));
+                    }
+                }
+            }
+        }
+        return paths;
+    }
+
+    /**
+     * The earlier data columns as {@link #placed} keys: each stays, empty if need be, in a table of
+     * the same record path.
+     */
+    static Set<String> columnSources(DataPackage previous) {
+        Set<String> sources = new HashSet<>();
+        if (previous != null) {
+            for (TableSchema table : previous.tables()) {
+                for (ColumnSchema column : table.columns()) {
+                    if (!column.source().isEmpty()) {
+                        sources.add(placed(table.recordPath(), column.source()));
+                    }
+                }
+            }
+        }
+        return sources;
+    }
+
+    /** A column's source ({@code /orders/order/@id}) in the table of rows at {@code recordPath}. */
+    static String placed(String recordPath, String source) {
+        return recordPath + "\u0000" + source;
     }
 
     /**
@@ -136,6 +175,24 @@ public final class PreviousLayout {
         List<String> addedTables = new ArrayList<>();
         List<String> addedColumns = new ArrayList<>();
         List<String> vanished = new ArrayList<>();
+        List<String> mixedNow = new ArrayList<>();
+        for (TableSchema table : current.tables()) {
+            for (ColumnSchema column : table.columns()) {
+                if (column.mixed()) {
+                    mixedNow.add(column.source() + "/");
+                }
+            }
+        }
+        for (TableSchema before : previous.tables()) {
+            // a child table inside an element that is mixed now: its words are in the string-value
+            if (current.table(before.name()).isEmpty() && mixedNow.stream().anyMatch(before.recordPath()::startsWith)) {
+                for (ColumnSchema old : before.columns()) {
+                    if (old.isData() && !old.source().isEmpty() && old.nulls() < before.rows()) { // not a key copy
+                        vanished.add(before.name() + ": " + old.name());
+                    }
+                }
+            }
+        }
         for (TableSchema table : current.tables()) {
             TableSchema before = previous.table(table.name()).orElse(null);
             if (before == null) {

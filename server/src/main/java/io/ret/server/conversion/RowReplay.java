@@ -15,6 +15,11 @@ import io.ret.server.conversion.schema.Layout;
  * {@link #continueIds} says (the write pass replays files on several threads). A replay
  * that reads only some cells (the key check reads only the key candidates) skips the bytes
  * of the others, counting their length so that a too-long cell fails the same way.
+ *
+ * <p>A mixed element's cell collects its string-value: the text ({@link SpillWriter#TEXT}) and the
+ * whitespace left out of own texts ({@link SpillWriter#WS}) of its whole subtree, in order; when
+ * whitespace is trimmed, whitespace before its first text and after its last is left out (a
+ * {@code WS} run waits until a text follows). Elsewhere {@code WS} tokens are skipped.
  */
 final class RowReplay {
 
@@ -123,6 +128,42 @@ final class RowReplay {
             checkLength(cell);
         }
 
+        /** A text of a mixed element's subtree: the whitespace waiting before it, then itself. */
+        private void collect(int cell, SpillReader spill) throws IOException, FileConversionException {
+            CsvField field = cells[cell];
+            if (waitingWhitespace.length > 0) {
+                field.append(waitingWhitespace.bytes, 0, waitingWhitespace.length);
+                field.quoted |= waitingWhitespace.quoted;
+                collectedChars += waitingWhitespace.length; // ASCII
+                waitingWhitespace.clear();
+            }
+            int from = field.length;
+            spill.text(field);
+            collectedStarted = true;
+            collectedChars += chars(field.bytes, from, field.length);
+            checkCollected(cell, collectedChars);
+        }
+
+        private void checkCollected(int cell, long chars) throws FileConversionException {
+            if (chars > DocumentScanner.MAX_VALUE_CHARS) {
+                throw new FileConversionException("the text of a mixed-content element of column '"
+                        + table.columns.get(cell) + "' in table '" + table.name + "' is longer than "
+                        + DocumentScanner.MAX_VALUE_CHARS + " characters");
+            }
+        }
+
+        /** Whitespace in a mixed element's subtree: kept when text follows it (trimming), else at once. */
+        private void collectWhitespace(int cell, SpillReader spill) throws IOException, FileConversionException {
+            if (!trimCollected) {
+                collect(cell, spill);
+            } else if (collectedStarted) {
+                spill.text(waitingWhitespace);
+                checkCollected(cell, collectedChars + waitingWhitespace.length);
+            } else {
+                spill.skipText(); // before the first text
+            }
+        }
+
         private void appendEscaped(int cell, SpillReader spill) throws IOException, FileConversionException {
             piece.clear();
             spill.text(piece);
@@ -147,6 +188,12 @@ final class RowReplay {
     /** The UTF-8 bytes of the separator's first character, which gets a '\' before it in joined values. */
     private final byte[] separatorStart;
     private final CsvField piece = new CsvField();
+    /** Whitespace is trimmed: a string-value leaves out whitespace before its first text and after its last. */
+    private final boolean trimCollected;
+    /** The string-value being collected has a text so far; the whitespace after its last one; its length in chars. */
+    private boolean collectedStarted;
+    private final CsvField waitingWhitespace = new CsvField();
+    private long collectedChars;
     private final ConversionProgress progress;
     /** The spills carry lines (see {@link SpillWriter}): rows name them in {@code _line}. */
     private final boolean lines;
@@ -169,7 +216,7 @@ final class RowReplay {
             Arrays.fill(cells, read == null);
             if (read != null) {
                 for (int i = 0; i < cells.length; i++) {
-                    cells[i] = read[table.index][i] || joinedCell(plan, table, i);
+                    cells[i] = read[table.index][i] || alwaysRead(plan, table, i);
                 }
             }
             rowsOf[table.index] = new Row(table, cells);
@@ -180,6 +227,7 @@ final class RowReplay {
         this.separatorStart = Character.toString(joinSeparator.codePointAt(0)).getBytes(StandardCharsets.UTF_8);
         this.progress = progress;
         this.lines = options.layout() == Layout.MERGED;
+        this.trimCollected = !options.keepWhitespace();
     }
 
     /** Per table index, the {@code _id} of the table's last row so far (0 before any). */
@@ -267,21 +315,44 @@ final class RowReplay {
                             }
                             nodes[depth] = node;
                             open[depth++] = current;
-                            if (plan.joined[node]) {
-                                current.beginItem(plan.valueCell[node]);
+                            byte onStart = plan.onStart[node];
+                            if (onStart != TablePlan.PLAIN) {
+                                if (onStart == TablePlan.JOIN) {
+                                    current.beginItem(plan.valueCell[node]);
+                                } else {
+                                    beginStringValue();
+                                }
                             }
                             if (opened != null) {
                                 event = opened;
                                 return OPENED;
                             }
                         }
-                        case SpillWriter.ATTR -> current.set(plan.cell[map.columns()[spill.varint()]], spill);
+                        case SpillWriter.ATTR -> {
+                            int cell = plan.cell[map.columns()[spill.varint()]];
+                            if (cell >= 0) {
+                                current.set(cell, spill);
+                            } else {
+                                spill.skipText(); // an attribute inside a mixed element
+                            }
+                        }
                         case SpillWriter.TEXT -> {
                             int node = nodes[depth - 1];
-                            if (plan.joined[node]) {
+                            byte onText = plan.onText[node];
+                            if (onText == TablePlan.PLAIN) {
+                                current.append(plan.valueCell[node], spill);
+                            } else if (onText == TablePlan.JOIN) {
                                 current.appendEscaped(plan.valueCell[node], spill);
                             } else {
-                                current.append(plan.valueCell[node], spill);
+                                current.collect(plan.valueCell[node], spill);
+                            }
+                        }
+                        case SpillWriter.WS -> {
+                            int node = nodes[depth - 1];
+                            if (plan.onText[node] == TablePlan.COLLECT) {
+                                current.collectWhitespace(plan.valueCell[node], spill);
+                            } else {
+                                spill.skipText();
                             }
                         }
                         case SpillWriter.END -> {
@@ -302,9 +373,28 @@ final class RowReplay {
         }
     }
 
-    private static boolean joinedCell(TablePlan plan, TablePlan.Table table, int cell) {
+    private void beginStringValue() {
+        collectedStarted = false;
+        collectedChars = 0;
+        waitingWhitespace.clear();
+    }
+
+    /** Joined cells (their escaping decides their length) and string-values (their trimming does). */
+    private static boolean alwaysRead(TablePlan plan, TablePlan.Table table, int cell) {
         Schema.Column column = table.sources.get(cell);
-        return column.isValue() && plan.joined[column.node().id];
+        return column.isValue() && (plan.joined[column.node().id] || plan.isStringValue(column));
+    }
+
+    /** UTF-16 chars of UTF-8 bytes: one per lead byte, two for a four-byte sequence. */
+    private static long chars(byte[] bytes, int from, int to) {
+        long chars = 0;
+        for (int i = from; i < to; i++) {
+            int b = bytes[i];
+            if ((b & 0xc0) != 0x80) {
+                chars += (b & 0xf8) == 0xf0 ? 2 : 1;
+            }
+        }
+        return chars;
     }
 
     /**

@@ -125,6 +125,7 @@ final class Schema {
             node.repeated |= local.repeated;
             node.hasChildElements |= local.hasChildElements;
             node.hasAttributes |= local.hasAttributes;
+            node.mixed |= local.mixed;
             nodeMap[local.id] = node.id;
         }
         int[] columnMap = new int[file.columns.size()];

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
  * Writes a scanned document as compact tokens, names replaced by path and column ids,
  * so the second pass can route values once the document's shape is known without
  * parsing XML again. Format: {@code START node [line]}, {@code ATTR column text},
- * {@code TEXT text}, {@code END}; numbers as unsigned varints; {@code line}, written only when
+ * {@code TEXT text}, {@code WS text}, {@code END}; {@code WS} is whitespace that the element's own
+ * text leaves out (see {@link DocumentScanner}) but the string-value of a mixed-content element
+ * around it keeps; numbers as unsigned varints; {@code line}, written only when
  * rows name their source line ({@code _line}), as the increase over the previous START's line; text as a varint of its
  * UTF-8 length shifted left once, the low bit set when it must be quoted in CSV (see
  * {@link CsvField}), then its UTF-8 bytes.
@@ -19,6 +21,7 @@ final class SpillWriter extends ByteOutput {
     static final int ATTR = 2;
     static final int TEXT = 3;
     static final int END = 4;
+    static final int WS = 5;
 
     /** Bit c set for the ASCII chars below 64 that make a CSV value quoted: '"', ',', LF, CR. */
     private static final long QUOTED = 1L << '"' | 1L << ',' | 1L << '\n' | 1L << '\r';
@@ -123,6 +126,19 @@ final class SpillWriter extends ByteOutput {
         ensure(6);
         buffer[position++] = TEXT;
         bytes(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whitespace left out of the element's own text (only ' ', TAB, LF and CR). */
+    void whitespace(char[] chars, int offset, int length) throws IOException {
+        ensure(1);
+        buffer[position++] = WS;
+        value(chars, offset, length);
+    }
+
+    void whitespace(CharSequence chars) throws IOException {
+        ensure(1);
+        buffer[position++] = WS;
+        bytes(chars.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     void end() throws IOException {

@@ -45,6 +45,7 @@ final class TableAssembler {
         }
     }
 
+    private final TablePlan plan;
     private final Layout layout;
     private final OutputFiles files;
     /** Merged: per table index, its file. */
@@ -53,6 +54,7 @@ final class TableAssembler {
 
     /** Merged: makes every written table's file with its header now, rows or not. */
     TableAssembler(TablePlan plan, Layout layout, OutputFiles files) throws IOException {
+        this.plan = plan;
         this.layout = layout;
         this.files = files;
         this.merged = new Output[plan.tables.size()];
@@ -160,8 +162,10 @@ final class TableAssembler {
                     : provenance ? ColumnRole.PROVENANCE
                     : name.equals(table.positionColumn) ? ColumnRole.POSITION : ColumnRole.DATA;
             ColumnType type = provenance ? (i == surrogates ? ColumnType.STRING : ColumnType.INTEGER) : stats.type();
-            String source = i >= dataStart ? TablePlan.source(table.sources.get(i - dataStart)) : "";
-            columns.add(new ColumnSchema(name, type, role, stats.nulls, source));
+            Schema.Column data = i >= dataStart ? table.sources.get(i - dataStart) : null;
+            String source = data != null ? TablePlan.source(data) : "";
+            boolean mixed = data != null && plan.isStringValue(data);
+            columns.add(new ColumnSchema(name, type, role, stats.nulls, source, mixed));
         }
         String name = layout == Layout.MERGED ? table.name : tableName(output.path);
         String parent = "";

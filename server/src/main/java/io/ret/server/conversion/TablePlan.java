@@ -141,15 +141,26 @@ final class TablePlan {
     final Table[] startsRow;
     /** Per path id: repeated text-only elements joined into one cell (join mode). */
     final boolean[] joined;
+    /** What the replay does when a path's element starts: nothing, begin a joined item, begin a string-value. */
+    final byte[] onStart;
+    /** What the replay does with a path's text: append it, join it, or collect it into a string-value. */
+    final byte[] onText;
     /** Per column id: the cell index within its table. */
     final int[] cell;
     /** Per path id: the cell of the element's own text within its table, or -1. */
     final int[] valueCell;
 
+    static final byte PLAIN = 0;
+    static final byte JOIN = 1;
+    /** Mixed content: the outermost mixed element's cell collects the text of its whole subtree. */
+    static final byte COLLECT = 2;
+
     private TablePlan(Schema schema) {
         this.schema = schema;
         this.startsRow = new Table[schema.nodes().size()];
         this.joined = new boolean[schema.nodes().size()];
+        this.onStart = new byte[schema.nodes().size()];
+        this.onText = new byte[schema.nodes().size()];
         this.cell = new int[schema.columns().size()];
         this.valueCell = new int[schema.nodes().size()];
     }
@@ -165,16 +176,25 @@ final class TablePlan {
                 PreviousLayout.recordPaths(options.previousLayout()));
         boolean[] listLike = ListElements.of(schema, records);
         PathNode root = schema.root();
+        PathNode[] collector = mixedContent(schema, records, PreviousLayout.mixedPaths(options.previousLayout()));
+        Set<String> earlierSources = PreviousLayout.columnSources(options.previousLayout());
         TablePlan plan = new TablePlan(schema);
         Table[] owner = new Table[schema.nodes().size()];
         PathNode[] recordOf = new PathNode[schema.nodes().size()];
         for (PathNode node : schema.nodes()) { // parents come first
             PathNode record = records.contains(node) ? node : node.parent == null ? null : recordOf[node.parent.id];
             recordOf[node.id] = record;
+            if (collector[node.id] != null && collector[node.id] != node) {
+                owner[node.id] = owner[node.parent.id]; // inside a mixed element: its text is the string-value's
+                plan.onText[node.id] = COLLECT;
+                continue;
+            }
+            boolean mixed = collector[node.id] == node;
             boolean forced = forcedRows.contains(node.toString());
             boolean join = options.mode() == FlattenMode.JOIN_REPEATED && node.repeated && node != record
-                    && !node.hasChildElements && !node.hasAttributes && !forced;
+                    && !node.hasChildElements && !node.hasAttributes && !forced && !mixed;
             plan.joined[node.id] = join;
+            plan.onStart[node.id] = plan.onText[node.id] = mixed ? COLLECT : join ? JOIN : PLAIN;
             boolean startsRow = node == record || node == root || (node.repeated || forced || listLike[node.id]) && !join;
             if (!startsRow) {
                 owner[node.id] = owner[node.parent.id];
@@ -217,13 +237,61 @@ final class TablePlan {
             String name = column.isValue()
                     ? (path.isEmpty() ? column.node().name : path)
                     : path + "@" + column.attribute();
+            PathNode mixed = collector[column.node().id];
+            if (mixed != null && mixed != column.node()) {
+                plan.cell[column.id()] = -1; // inside a mixed element: no column, its attributes dropped
+                if (earlierSources.contains(PreviousLayout.placed(recordPath(table), source(column)))) {
+                    table.addColumn(name); // but an earlier layout's column stays, empty
+                    table.sources.add(column);
+                }
+                continue;
+            }
             plan.cell[column.id()] = table.addColumn(name);
             table.sources.add(column);
         }
         for (PathNode node : schema.nodes()) {
-            plan.valueCell[node.id] = node.value == null ? -1 : plan.cell[node.value.id()];
+            PathNode mixed = collector[node.id];
+            Schema.Column value = mixed != null ? mixed.value : node.value;
+            plan.valueCell[node.id] = value == null ? -1 : plan.cell[value.id()];
         }
         return plan;
+    }
+
+    /**
+     * Per path id, the outermost mixed element it is or lies in, or null. A path is mixed when some
+     * instance had own text and a child element, in this archive or in the earlier layout; the
+     * document element and the elements above a record never are (their stray text must not fold
+     * the records into one cell). A mixed element gets a text column even where only its
+     * descendants had text.
+     */
+    private static PathNode[] mixedContent(Schema schema, List<PathNode> records, Set<String> mixedBefore)
+            throws FileConversionException {
+        PathNode[] collector = new PathNode[schema.nodes().size()];
+        boolean[] aboveRecord = new boolean[collector.length];
+        for (PathNode record : records) {
+            for (PathNode above = record.parent; above != null; above = above.parent) {
+                aboveRecord[above.id] = true;
+            }
+        }
+        List<PathNode> nodes = List.copyOf(schema.nodes());
+        for (PathNode node : nodes) { // parents come first
+            if (node.parent == null) {
+                continue;
+            }
+            PathNode inside = collector[node.parent.id];
+            if (inside != null) {
+                collector[node.id] = inside;
+            } else if (!aboveRecord[node.id] && (node.mixed || mixedBefore.contains(node.toString()))) {
+                collector[node.id] = node;
+                schema.value(node);
+            }
+        }
+        return collector;
+    }
+
+    /** Whether a column holds a mixed element's string-value. */
+    boolean isStringValue(Schema.Column column) {
+        return column.isValue() && onStart[column.node().id] == COLLECT;
     }
 
     /** The XML path a data column's values come from: {@code /orders/order/@id}, {@code /orders/order/total}. */

@@ -12,14 +12,21 @@ import java.util.Objects;
  * @param source where a data column's values come from in the XML, as an absolute path
  *               ({@code /orders/order/@id}, {@code /orders/order/customer/name}); "" for
  *               columns the conversion makes (surrogates, provenance, position, parent key copies)
+ * @param mixed  the column holds the string-value of a mixed-content element (its text and all its
+ *               descendants' text, in document order); such a path stays mixed in a later conversion
+ *               that takes this layout
  */
-public record ColumnSchema(String name, ColumnType type, ColumnRole role, long nulls, String source) {
+public record ColumnSchema(String name, ColumnType type, ColumnRole role, long nulls, String source, boolean mixed) {
 
     public ColumnSchema {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(role, "role");
         source = source == null ? "" : source;
+    }
+
+    public ColumnSchema(String name, ColumnType type, ColumnRole role, long nulls, String source) {
+        this(name, type, role, nulls, source, false);
     }
 
     public ColumnSchema(String name, ColumnType type, ColumnRole role, long nulls) {

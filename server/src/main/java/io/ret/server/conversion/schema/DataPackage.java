@@ -22,7 +22,7 @@ import com.fasterxml.jackson.core.JsonParser;
  * table with a Table Schema (fields with types, {@code primaryKey}, {@code foreignKeys}).
  * What Frictionless has no word for is kept in {@code ret:}-prefixed properties, which
  * Frictionless tools ignore: the layout, each table's record path, parent, key source,
- * row count, and each field's role and null count.
+ * row count, and each field's role, null count, source and whether it holds a mixed element's string-value.
  *
  * <p>Mapped by hand with jackson-core's streaming generator and parser (the output is what
  * databind's indenting ObjectMapper wrote, byte for byte): the JSON is a public format and must
@@ -128,6 +128,9 @@ public record DataPackage(Layout layout, List<TableSchema> tables) {
             if (!column.source().isEmpty()) {
                 json.writeStringField("ret:source", column.source());
             }
+            if (column.mixed()) {
+                json.writeBooleanField("ret:mixed", true);
+            }
             json.writeEndObject();
         }
         json.writeEndArray();
@@ -184,7 +187,8 @@ public record DataPackage(Layout layout, List<TableSchema> tables) {
                 columns.add(new ColumnSchema(required(field, "name"),
                         ColumnType.fromFrictionless(text(path(field, "type"), "string")),
                         ColumnRole.fromJson(text(path(field, "ret:role"), "data")),
-                        JsonValues.asLong(path(field, "ret:nulls"), 0), text(path(field, "ret:source"), "")));
+                        JsonValues.asLong(path(field, "ret:nulls"), 0), text(path(field, "ret:source"), ""),
+                        Boolean.TRUE.equals(path(field, "ret:mixed"))));
             } catch (IllegalArgumentException e) {
                 throw new IOException(FILE_NAME + ": table '" + name + "': " + e.getMessage());
             }

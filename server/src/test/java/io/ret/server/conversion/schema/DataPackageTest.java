@@ -62,6 +62,20 @@ class DataPackageTest {
     }
 
     @Test
+    void aColumnHoldingAStringValueIsMarkedMixedAndOthersCarryNoSuchProperty() throws IOException {
+        TableSchema notes = new TableSchema("note", "note.csv", "", "/notes/note", "", List.of(), List.of(),
+                KeySource.NONE, 1, List.of(new ColumnSchema("_id", ColumnType.INTEGER, ColumnRole.SURROGATE, 0),
+                        new ColumnSchema("p", ColumnType.STRING, ColumnRole.DATA, 0, "/notes/note/p", true),
+                        new ColumnSchema("q", ColumnType.STRING, ColumnRole.DATA, 0, "/notes/note/q")));
+        String json = new DataPackage(Layout.MERGED, List.of(notes)).toJsonString();
+
+        assertThat(json.split("\"ret:mixed\" : true", -1)).hasSize(2);
+        TableSchema read = DataPackage.parse(json).table("note").orElseThrow();
+        assertThat(read).isEqualTo(notes);
+        assertThat(read.columns()).extracting(ColumnSchema::mixed).containsExactly(false, true, false);
+    }
+
+    @Test
     void valuesReadAsJacksonsTreeReadThem() throws IOException {
         DataPackage read = DataPackage.parse("""
                 {"ret:layout":"merged","resources":[{"name":"t","path":"t.csv","ret:rows":"12",
