@@ -37,6 +37,15 @@ import org.codehaus.stax2.typed.TypedValueDecoder;
  */
 final class DocumentScanner {
 
+    /**
+     * Prose with markup has words of its own between its inline elements; a record of fields
+     * with a stray word between two of them (an OAI-PMH record's "(?s)") is not prose, and
+     * folding it into one cell would lose its fields. So an element with own text and child
+     * elements is mixed content when its own text is at least a quarter of the text inside
+     * its children ({@code See <link>the manual</link>.} is).
+     */
+    private static final int MIXED_SHARE = 4;
+
     /** Longest value of one cell, in chars: a bounded structure of the second pass. */
     static final int MAX_VALUE_CHARS = 32 * 1024 * 1024;
 
@@ -47,6 +56,8 @@ final class DocumentScanner {
         boolean hasAttributes;
         boolean hasText;
         long textChars;
+        /** Chars of the own text of the elements inside it, so far. */
+        long innerChars;
         /** Whitespace left out of the own text is written as {@link SpillWriter#WS} whatever it holds. */
         boolean keepsWhitespace;
     }
@@ -303,8 +314,11 @@ final class DocumentScanner {
             pendingWhitespace.setLength(0);
         }
         runHasContent = false;
+        if (depth > 0) {
+            stack[depth - 1].innerChars += frame.textChars + frame.innerChars;
+        }
         if (frame.hasChildren) {
-            if (frame.hasText) {
+            if (frame.hasText && MIXED_SHARE * frame.textChars >= frame.innerChars) {
                 frame.node.mixed = true;
             }
         } else if (!frame.hasText && !frame.hasAttributes) {
@@ -379,6 +393,7 @@ final class DocumentScanner {
         frame.hasChildren = false;
         frame.hasText = false;
         frame.textChars = 0;
+        frame.innerChars = 0;
         depth++;
         return frame;
     }

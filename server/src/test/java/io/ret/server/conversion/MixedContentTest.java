@@ -174,15 +174,30 @@ class MixedContentTest {
     }
 
     @Test
+    void aRecordOfFieldsWithAStrayWordBetweenTwoFieldsKeepsItsFields() throws Exception {
+        // as in a real OAI-PMH page: "(?s)" between two of a Dublin Core record's fields
+        DataPackage schema = convertAll(dir, Map.of("a.xml", "<r><rec id=\"1\"><dc><title>Sample Title</title>"
+                + "<creator>John Doe</creator><creator>Jane Roe</creator><source>Sample Source</source>(?s)"
+                + "<date>2010</date></dc></rec><rec id=\"2\"><dc><title>Other</title><creator>Ann</creator></dc></rec></r>"),
+                ConversionOptions.defaults(), "out");
+
+        assertThat(tables(schema)).contains("rec", "rec.dc.creator");
+        assertThat(column(dir.resolve("out"), schema, "rec", "dc.title")).containsExactly("Sample Title", "Other");
+        assertThat(column(dir.resolve("out"), schema, "rec.dc.creator", "creator"))
+                .containsExactly("John Doe", "Jane Roe", "Ann");
+        assertThat(column(dir.resolve("out"), schema, "rec", "dc")).containsExactly("(?s)", "");
+    }
+
+    @Test
     void aStringValueLongerThanTheCellLimitFailsItsFileAlone() throws Exception {
-        // each inline element alone is below the limit; letters at random, so the ZIP stays under its ratio limit
+        // the own text and the inline element each below the limit; letters at random, so the ZIP stays under its ratio limit
         Random random = new Random(7);
         char[] letters = new char[DocumentScanner.MAX_VALUE_CHARS / 2 + 1];
         for (int i = 0; i < letters.length; i++) {
             letters[i] = (char) ('a' + random.nextInt(26));
         }
         String half = new String(letters);
-        var summary = convert(dir, "<r><i><p>a<b>" + half + "</b><b>" + half + "</b></p></i><i><p>b</p></i></r>");
+        var summary = convert(dir, "<r><i><p>" + half + "<b>" + half + "</b></p></i><i><p>b</p></i></r>");
 
         assertThat(summary.outputs()).isEmpty();
         assertThat(summary.failures()).singleElement().satisfies(f -> assertThat(f.reason())
