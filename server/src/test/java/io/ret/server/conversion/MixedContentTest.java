@@ -1,8 +1,10 @@
 package io.ret.server.conversion;
 
 import static io.ret.server.conversion.Fixtures.convert;
+import static io.ret.server.conversion.Fixtures.column;
 import static io.ret.server.conversion.Fixtures.convertAll;
 import static io.ret.server.conversion.Fixtures.csv;
+import static io.ret.server.conversion.Fixtures.tables;
 import static io.ret.server.conversion.Fixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -181,7 +183,7 @@ class MixedContentTest {
                 + "<date>2010</date></dc></rec><rec id=\"2\"><dc><title>Other</title><creator>Ann</creator></dc></rec></r>"),
                 ConversionOptions.defaults(), "out");
 
-        assertThat(tables(schema)).contains("rec", "rec.dc.creator");
+        assertThat(tables(schema)).containsExactly("rec 2 [@id]", "rec.dc.creator 3 [rec@id, _position]");
         assertThat(column(dir.resolve("out"), schema, "rec", "dc.title")).containsExactly("Sample Title", "Other");
         assertThat(column(dir.resolve("out"), schema, "rec.dc.creator", "creator"))
                 .containsExactly("John Doe", "Jane Roe", "Ann");
