@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Spill {
 
     /** Most bytes a held spill has: one buffer of {@link ByteOutput}. */
-    static final int HOLD_MAX = 64 * 1024;
+    static final int HOLD_MAX = ByteOutput.CAPACITY;
 
     /** Bytes one conversion may hold at once; released as each file is written. */
     static final class Budget {

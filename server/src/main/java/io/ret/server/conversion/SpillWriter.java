@@ -80,7 +80,7 @@ final class SpillWriter extends ByteOutput {
      */
     private void value(char[] chars, int offset, int length) throws IOException {
         int headerSize = varintSize(length << 1);
-        if (headerSize + length <= buffer.length) {
+        if (headerSize + length <= CAPACITY) {
             ensure(headerSize + length);
             byte[] out = buffer;
             int at = position + headerSize;
