@@ -68,7 +68,7 @@ public final class ArchiveConverter {
     /** Most XML a write job takes (merged layout): small files share parts, large ones keep the writers busy. */
     private static final long JOB_BYTES = 1024 * 1024;
     /** Spill bytes one conversion holds in memory (see {@link Spill}). */
-    static final long HELD_SPILL_BYTES = 32 * 1024 * 1024;
+    private static final long HELD_SPILL_BYTES = 32 * 1024 * 1024;
 
     public ArchiveConverter(ConversionOptions options, ArchiveLimits limits) {
         this(options, limits, Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4));

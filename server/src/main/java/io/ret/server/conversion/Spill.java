@@ -40,10 +40,6 @@ final class Spill {
         void release(int bytes) {
             held.addAndGet(-bytes);
         }
-
-        long held() {
-            return held.get();
-        }
     }
 
     private final Path file;
