@@ -134,14 +134,17 @@ class LauncherTest {
     }
 
     @Test
-    void aLocalConversionOfLessThan128MibRunsWithC1OnlyAndRetJavaOptsCanSayOtherwise() throws Exception {
+    void aLocalConversionOfLessThan128MibRunsWithC1AndTheSerialCollectorAndRetJavaOptsCanSayOtherwise() throws Exception {
         Path java21 = fakeJava("jit", "21", true);
         Files.writeString(dir.resolve("app.jar"), "");
         Path small = Files.createDirectories(dir.resolve("small"));
         Files.writeString(small.resolve("a.xml"), "<r><v>1</v></r>");
         Run local = run(java21, Map.of("RET_JAVA_OPTS", "-Xmx1g"), "convert", "--record", "v", small.toString(), "out");
-        assertThat(local.output()).contains("ran: -XX:TieredStopAtLevel=1 -Xmx1g -jar " + dir.resolve("app.jar")
+        assertThat(local.output()).contains("ran: -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn32m -Xmx1g -jar " + dir.resolve("app.jar")
                 + " convert --record v " + small + " out");
+
+        Run g1 = run(java21, Map.of("RET_JAVA_OPTS", "-XX:+UseG1GC"), "convert", small.toString(), "out");
+        assertThat(g1.output()).contains("ran: -XX:TieredStopAtLevel=1 -XX:+UseG1GC -jar "); // the JVM refuses two collectors
 
         Run remote = run(java21, "convert", "session-1");
         assertThat(remote.output()).doesNotContain("TieredStopAtLevel").contains(" convert session-1");
