@@ -41,8 +41,8 @@ import io.ret.server.session.archive.InventoryEntry;
  * thread per core again, each run into part files of its own, with the row ids a single
  * writer would have given (they go on from the rows of the files before), while the calling
  * thread puts the parts together in path order. Writers run at most twice their number of
- * runs ahead of it, so few parts exist at once. Outputs are named and assembled in path order, so the result does
- * not depend on timing or the number of threads.
+ * runs ahead of it, so few parts exist at once. Outputs are named and assembled in path
+ * order, so the result does not depend on timing or the number of threads.
  * Thread-safe: each call is independent.
  */
 public final class ArchiveConverter {

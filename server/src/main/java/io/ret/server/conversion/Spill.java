@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One document's spill (see {@link SpillWriter}). A small one is held in memory: an archive
- * of 10,000 invoices would otherwise make, read twice and delete 10,000 files, and on a
- * small disk the file system's work per file cost more than the conversion. What one
+ * of 10,000 invoices would otherwise make, read twice and delete 10,000 files, and the file
+ * system's work for each cost more than converting it. What one
  * conversion holds is bounded by its {@link Budget}; a document beyond it, or whose spill
  * does not fit in one buffer, goes to a hidden file in the output directory.
  */
@@ -57,7 +57,7 @@ final class Spill {
         return file == null ? new SpillReader(bytes) : new SpillReader(Files.newInputStream(file));
     }
 
-    /** Deletes the file or releases the memory; quietly, as anything left is removed with the output directory's staging. */
+    /** Deletes the file or releases the memory; quietly (what is left goes with the output directory's staging). */
     synchronized void delete() {
         if (file != null) {
             try {

@@ -71,7 +71,7 @@ final class TableAssembler {
         }
     }
 
-    /** Takes the next file's parts. */
+    /** Takes the next job's parts: one file's (per file), or a run of files' (merged). */
     void add(TableWriter.FileTables tables) throws IOException {
         try {
             for (TableWriter.Part part : tables.parts()) {

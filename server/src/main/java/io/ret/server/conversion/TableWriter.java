@@ -71,7 +71,7 @@ final class TableWriter implements RowReplay.Rows {
     record Part(TablePlan.Table table, Path file, long rows, ColumnStats[] stats) {
     }
 
-    /** The parts of one file, in table order; the caller's to move or delete. */
+    /** The parts of one file, or of a run of files (merged), in table order; the caller's to move or delete. */
     record FileTables(String source, List<Part> parts) {
 
         /** Deletes the parts (the conversion is failing). */
@@ -157,7 +157,7 @@ final class TableWriter implements RowReplay.Rows {
         }
     }
 
-    /** Starts a file: per file, makes the parts (headers) of the tables it has. */
+    /** Starts a file: per file, makes the parts (headers) of its tables; merged, the open parts go on. */
     void beginFile(String source, Schema.FileMap map) throws IOException {
         this.source = source;
         this.sourceBytes = source.getBytes(StandardCharsets.UTF_8);
@@ -208,7 +208,7 @@ final class TableWriter implements RowReplay.Rows {
         return sink;
     }
 
-    /** Ends the file: closes its parts and hands them over. */
+    /** Ends the file (merged: the files begun since the last end): closes the parts and hands them over. */
     FileTables endFile() throws IOException {
         List<Part> parts = new ArrayList<>();
         IOException failure = null;

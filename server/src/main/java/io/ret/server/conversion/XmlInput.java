@@ -42,8 +42,8 @@ final class XmlInput {
 
     /**
      * Woodstox's line of the current token, read from its field: {@code getLocation()} makes
-     * a location object per call, and at one call per element that was about a fifth of the
-     * scan's cost (allocation, and the page faults of the young heap it fills). Null when this
+     * a location object per call, and at one call per element that was about a tenth of the
+     * scan's CPU (allocation, and the page faults of the young heap it fills). Null when this
      * Woodstox has no such field; then {@link #startLine} asks for the location.
      * XmlInputTest checks that both give the same line at every element.
      */
