@@ -92,6 +92,21 @@ class LauncherTest {
     }
 
     @Test
+    void anotherCheckoutOfTheSameJavaGetsAStartUpCacheOfItsOwn() throws Exception {
+        Path java25 = fakeJava("aot-two", "25", true, true);
+        Path cacheDir = dir.resolve("cache");
+        Files.writeString(dir.resolve("app.jar"), "");
+        Path other = Files.writeString(Files.createDirectories(dir.resolve("other")).resolve("app.jar"), "");
+        run(java25, Map.of("RET_AOT_DIR", cacheDir.toString()), "convert", "in", "out");
+        Path first = aotFiles(cacheDir).getFirst();
+
+        Run second = run(java25, Map.of("RET_AOT_DIR", cacheDir.toString(), "RET_JAR", other.toString()),
+                "convert", "in", "out");
+        assertThat(second.output()).contains("ret: making the start-up cache, once").doesNotContain(first.toString());
+        assertThat(aotFiles(cacheDir)).hasSize(2).contains(first);
+    }
+
+    @Test
     void retAotOffRunsJava25WithoutTheCache() throws Exception {
         Path java25 = fakeJava("aot-off", "25", true, true);
         Files.writeString(dir.resolve("app.jar"), "");
