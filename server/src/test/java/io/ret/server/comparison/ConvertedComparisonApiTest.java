@@ -2,7 +2,6 @@ package io.ret.server.comparison;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,6 @@ import io.ret.api.v1.ListDeltasRequest;
 import io.ret.api.v1.RowDelta;
 import io.ret.api.v1.Session;
 import io.ret.api.v1.StartComparisonRequest;
-import io.ret.server.session.archive.ZipBytes;
 import io.ret.server.testing.SessionClient;
 import io.ret.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -85,12 +83,8 @@ class ConvertedComparisonApiTest {
         return converted(files, ConversionOptions.getDefaultInstance());
     }
 
-    private static Session converted(Map<String, String> files, ConversionOptions options) throws Exception {
-        Session session = user.upload("orders.zip", ZipBytes.zip(new LinkedHashMap<>(files)));
-        Job job = user.startConversion(session.getId(), options);
-        Job done = user.await(job.getId());
-        assertThat(done.getState()).as("conversion error %s", done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        return session;
+    private static Session converted(Map<String, String> files, ConversionOptions options) {
+        return user.uploadConverted("orders.zip", files, options);
     }
 
     private static Comparison compare(Map<String, String> left, Map<String, String> right) throws Exception {

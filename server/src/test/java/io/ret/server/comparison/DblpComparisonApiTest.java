@@ -20,7 +20,6 @@ import io.ret.api.v1.ListDeltasRequest;
 import io.ret.api.v1.RowDelta;
 import io.ret.api.v1.Session;
 import io.ret.api.v1.StartComparisonRequest;
-import io.ret.server.session.archive.ZipBytes;
 import io.ret.server.testing.RealXml;
 import io.ret.server.testing.SessionClient;
 import io.ret.server.testing.TestServer;
@@ -52,11 +51,8 @@ class DblpComparisonApiTest {
         server.close();
     }
 
-    private static Session converted(String dblpXml, ConversionOptions options) throws Exception {
-        Session session = user.upload("dblp.zip", ZipBytes.zip(Map.of("dblp.xml", dblpXml)));
-        Job done = user.await(user.startConversion(session.getId(), options).getId());
-        assertThat(done.getState()).as("conversion error %s", done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        return session;
+    private static Session converted(String dblpXml, ConversionOptions options) {
+        return user.uploadConverted("dblp.zip", Map.of("dblp.xml", dblpXml), options);
     }
 
     @Test

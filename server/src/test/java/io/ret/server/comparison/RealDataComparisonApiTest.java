@@ -2,7 +2,6 @@ package io.ret.server.comparison;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +21,6 @@ import io.ret.api.v1.ListDeltasRequest;
 import io.ret.api.v1.RowDelta;
 import io.ret.api.v1.Session;
 import io.ret.api.v1.StartComparisonRequest;
-import io.ret.server.session.archive.ZipBytes;
 import io.ret.server.testing.DataXml;
 import io.ret.server.testing.PublicXml;
 import io.ret.server.testing.RealXml;
@@ -58,11 +56,8 @@ class RealDataComparisonApiTest {
         server.close();
     }
 
-    private static Session converted(Map<String, String> files, ConversionOptions options) throws Exception {
-        Session session = user.upload("real.zip", ZipBytes.zip(new LinkedHashMap<>(files)));
-        Job done = user.await(user.startConversion(session.getId(), options).getId());
-        assertThat(done.getState()).as("conversion error %s", done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        return session;
+    private static Session converted(Map<String, String> files, ConversionOptions options) {
+        return user.uploadConverted("real.zip", files, options);
     }
 
     /**

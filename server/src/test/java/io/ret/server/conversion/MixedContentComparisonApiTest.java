@@ -24,7 +24,6 @@ import io.ret.api.v1.ListDeltasRequest;
 import io.ret.api.v1.RowDelta;
 import io.ret.api.v1.Session;
 import io.ret.api.v1.StartComparisonRequest;
-import io.ret.server.session.archive.ZipBytes;
 import io.ret.server.testing.SessionClient;
 import io.ret.server.testing.TestServer;
 
@@ -52,11 +51,8 @@ class MixedContentComparisonApiTest {
         server.close();
     }
 
-    private static Session converted(Map<String, String> files, ConversionOptions options) throws Exception {
-        Session session = user.upload("pubmed.zip", ZipBytes.zip(new LinkedHashMap<>(files)));
-        Job done = user.await(user.startConversion(session.getId(), options).getId());
-        assertThat(done.getState()).as("conversion error %s", done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        return session;
+    private static Session converted(Map<String, String> files, ConversionOptions options) {
+        return user.uploadConverted("pubmed.zip", files, options);
     }
 
     private static Map<String, String> pubmed(String conclusionsGene) throws Exception {

@@ -1,9 +1,13 @@
 package io.ret.server.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -17,12 +21,14 @@ import io.ret.api.v1.DownloadOutputRequest;
 import io.ret.api.v1.DownloadOutputsRequest;
 import io.ret.api.v1.Job;
 import io.ret.api.v1.JobServiceGrpc;
+import io.ret.api.v1.JobState;
 import io.ret.api.v1.Session;
 import io.ret.api.v1.SessionServiceGrpc;
 import io.ret.api.v1.StartConversionRequest;
 import io.ret.api.v1.UploadArchiveRequest;
 import io.ret.api.v1.UploadMetadata;
 import io.ret.api.v1.WatchJobRequest;
+import io.ret.server.session.archive.ZipBytes;
 
 /** A signed-in user's view of sessions, conversions and jobs, over the real channel. */
 public final class SessionClient {
@@ -119,6 +125,24 @@ public final class SessionClient {
     public Job startConversion(String sessionId, ConversionOptions options) {
         return conversions().startConversion(StartConversionRequest.newBuilder()
                 .setSessionId(sessionId).setOptions(options).build());
+    }
+
+    /**
+     * Uploads {@code files} (entry name to XML, in order) as one ZIP archive and converts it with
+     * {@code options}; fails unless the conversion succeeds.
+     */
+    public Session uploadConverted(String archiveName, Map<String, String> files, ConversionOptions options) {
+        Session session;
+        try {
+            session = upload(archiveName, ZipBytes.zip(new LinkedHashMap<>(files)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Job done = await(startConversion(session.getId(), options).getId());
+        if (done.getState() != JobState.JOB_STATE_SUCCEEDED) {
+            throw new AssertionError("conversion " + done.getState() + ": " + done.getError());
+        }
+        return session;
     }
 
     /** Every state WatchJob sends until the job ends. */
